@@ -1,0 +1,11 @@
+INCLUDES = """
+#include <netinet/tcp.h>
+"""
+
+TYPES = """
+#define TCP_NODELAY ...
+"""
+
+FUNCTIONS = ""
+
+CUSTOMIZATIONS = ""

@@ -1,0 +1,30 @@
+INCLUDES = """
+#include <poll.h>
+#include <limits.h>
+"""
+
+TYPES = """
+#define POLLIN ...
+#define POLLOUT ...
+#define POLLERR ...
+#define POLLHUP ...
+#define POLLNVAL ...
+#define INT_MAX ...
+"""
+
+FUNCTIONS = """
+int cffisock_poll_one(int fd, short events, int timeout_ms);
+"""
+
+# One pollfd on the C stack, so that concurrent waits on one socket never
+# share a struct and the Python side allocates nothing per wait.
+CUSTOMIZATIONS = """
+static int cffisock_poll_one(int fd, short events, int timeout_ms)
+{
+    struct pollfd pfd;
+    pfd.fd = fd;
+    pfd.events = events;
+    pfd.revents = 0;
+    return poll(&pfd, 1, timeout_ms);
+}
+"""

@@ -1,0 +1,43 @@
+"""cffisock: Python's socket module as a cffi binding (API mode).
+
+``import cffisock as socket`` gives the stdlib ``socket`` module's interface:
+the socket class, module functions, constants, enums and exceptions, all
+implemented over cffisock's own compiled C declarations.
+"""
+
+from cffisock import _enums  # installs the constants and enums here
+from cffisock._byteorder import htonl, htons, ntohl, ntohs
+from cffisock._connections import (
+    _GLOBAL_DEFAULT_TIMEOUT,
+    create_connection,
+    create_server,
+    fromfd,
+    has_dualstack_ipv6,
+    socketpair,
+)
+from cffisock._errors import error, gaierror, herror, timeout
+from cffisock._inet import inet_aton, inet_ntoa, inet_ntop, inet_pton
+from cffisock._resolver import gethostname, getaddrinfo
+from cffisock._socketobj import SocketType, socket
+from cffisock._timeouts import getdefaulttimeout, setdefaulttimeout
+
+AddressFamily = _enums.AddressFamily
+SocketKind = _enums.SocketKind
+MsgFlag = _enums.MsgFlag
+AddressInfo = _enums.AddressInfo
+
+#: cffisock is built with IPv6 support (whether the host has an IPv6
+#: address is another matter: see has_dualstack_ipv6 and getaddrinfo).
+has_ipv6 = True
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AddressFamily", "AddressInfo", "MsgFlag", "SocketKind", "SocketType",
+    "create_connection", "create_server", "error", "fromfd", "gaierror",
+    "getaddrinfo", "getdefaulttimeout", "gethostname", "has_dualstack_ipv6",
+    "has_ipv6", "herror", "htonl", "htons", "inet_aton", "inet_ntoa",
+    "inet_ntop", "inet_pton", "ntohl", "ntohs", "setdefaulttimeout", "socket",
+    "socketpair", "timeout",
+]
+__all__.extend(name for name in _enums.CONSTANTS)

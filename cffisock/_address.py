@@ -1,0 +1,233 @@
+"""Socket addresses: Python address objects to C sockaddrs and back.
+
+The forms are the socket module's:
+
+* AF_INET: ``(host, port)``; ``''`` is INADDR_ANY, ``'<broadcast>'`` is
+  INADDR_BROADCAST; a host that is not a dotted quad is resolved with
+  getaddrinfo (the first address is used).
+* AF_INET6: ``(host, port[, flowinfo[, scope_id]])``; ``''`` is the
+  unspecified address.  Decoded addresses are always 4-tuples.
+* AF_UNIX: a ``str`` (file system encoding) or bytes-like path; a leading NUL
+  byte selects Linux's abstract namespace, which decodes to ``bytes``.
+
+Errors follow the stdlib: TypeError for a wrong shape or type, OverflowError
+for an out-of-range port or flowinfo, ValueError for NUL in a str path,
+OSError for a path too long, gaierror when a host name does not resolve.
+
+One deliberate difference: a scope id outside 0..2**32-1 raises OverflowError,
+where the stdlib silently truncates it.
+"""
+
+import os
+from operator import index
+
+from cffisock._errors import gai_error
+from cffisock._ffi import ffi, lib
+
+AF_INET = lib.AF_INET
+AF_INET6 = lib.AF_INET6
+AF_UNIX = lib.AF_UNIX
+
+SOCKADDR_STORAGE_SIZE = ffi.sizeof("struct sockaddr_storage")
+_SUN_PATH_OFFSET = ffi.offsetof("struct sockaddr_un", "sun_path")
+_SUN_PATH_SIZE = ffi.sizeof(ffi.typeof("struct sockaddr_un").fields[1][1].type)
+_INET_SIZE = ffi.sizeof("struct sockaddr_in")
+_INET6_SIZE = ffi.sizeof("struct sockaddr_in6")
+_INET6_ADDRSTRLEN = lib.INET6_ADDRSTRLEN
+_MAX_FLOWINFO = (1 << 20) - 1
+_MAX_SCOPE_ID = (1 << 32) - 1
+_htons = lib.htons
+_ntohs = lib.ntohs
+_htonl = lib.htonl
+_ntohl = lib.ntohl
+
+
+def new_sockaddr():
+    """Return ``(sockaddr pointer, socklen_t pointer)`` for a result address.
+
+    The buffer is a zeroed sockaddr_storage and the length is preset to its
+    size, ready for accept, recvfrom, getsockname and getpeername.
+    """
+    storage = ffi.new("struct sockaddr_storage *")
+    length = ffi.new("socklen_t *", SOCKADDR_STORAGE_SIZE)
+    return ffi.cast("struct sockaddr *", storage), length, storage
+
+
+def _port(port, caller):
+    port = index(port)
+    if not 0 <= port <= 0xFFFF:
+        raise OverflowError("%s(): port must be 0-65535." % caller)
+    return port
+
+
+def encode_host(host):
+    """Return ``host`` (str, bytes or bytearray) as bytes for the C resolver.
+
+    A str is ASCII if it can be, else IDNA, as the stdlib does for socket
+    addresses; NUL characters are refused.
+    """
+    if isinstance(host, str):
+        try:
+            encoded = host.encode("ascii")
+        except UnicodeEncodeError:
+            encoded = host.encode("idna")
+    elif isinstance(host, (bytes, bytearray)):
+        encoded = bytes(host)
+    else:
+        raise TypeError("str, bytes or bytearray expected, not %s"
+                        % type(host).__name__)
+    if b"\0" in encoded:
+        raise TypeError("host name must not contain null character")
+    return encoded
+
+
+def _resolve_into(host, family, sin_addr_ptr):
+    """Write the address of ``host`` for ``family`` into ``sin_addr_ptr``.
+
+    Returns the scope id getaddrinfo found (IPv6), which the caller ignores
+    like the stdlib: the tuple's scope id wins.
+    """
+    if host == b"":
+        return  # INADDR_ANY / in6addr_any: the storage is already zeroed
+    if host == b"<broadcast>":
+        if family != AF_INET:
+            raise OSError("address family mismatched")
+        sin_addr_ptr.s_addr = _htonl(lib.INADDR_BROADCAST)
+        return
+    if lib.inet_pton(family, host, sin_addr_ptr) == 1:
+        return
+    hints = ffi.new("struct addrinfo *")
+    hints.ai_family = family
+    result = ffi.new("struct addrinfo **")
+    code = lib.getaddrinfo(host, ffi.NULL, hints, result)
+    if code != 0:
+        raise gai_error(code)
+    try:
+        info = result[0]
+        if info.ai_family != family:
+            raise OSError("address family mismatched")
+        if family == AF_INET:
+            found = ffi.cast("struct sockaddr_in *", info.ai_addr).sin_addr
+        else:
+            found = ffi.cast("struct sockaddr_in6 *", info.ai_addr).sin6_addr
+        ffi.memmove(sin_addr_ptr, ffi.addressof(found), ffi.sizeof(found))
+    finally:
+        lib.freeaddrinfo(result[0])
+
+
+def _inet(address, caller):
+    if not isinstance(address, tuple):
+        raise TypeError("%s(): AF_INET address must be tuple, not %s"
+                        % (caller, type(address).__name__))
+    if len(address) != 2:
+        raise TypeError("AF_INET address must be a pair (host, port)")
+    host, port = address
+    host = encode_host(host)
+    port = _port(port, caller)
+    sin = ffi.new("struct sockaddr_in *")
+    sin.sin_family = AF_INET
+    sin.sin_port = _htons(port)
+    _resolve_into(host, AF_INET, ffi.addressof(sin.sin_addr))
+    return ffi.cast("struct sockaddr *", sin), _INET_SIZE
+
+
+def _inet6(address, caller):
+    if not isinstance(address, tuple):
+        raise TypeError("%s(): AF_INET6 address must be tuple, not %s"
+                        % (caller, type(address).__name__))
+    if not 2 <= len(address) <= 4:
+        raise TypeError(
+            "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
+    host, port, flowinfo, scope_id = address + (0, 0)[len(address) - 2:]
+    host = encode_host(host)
+    port = _port(port, caller)
+    flowinfo = index(flowinfo)
+    if not 0 <= flowinfo <= _MAX_FLOWINFO:
+        raise OverflowError("%s(): flowinfo must be 0-1048575." % caller)
+    scope_id = index(scope_id)
+    if not 0 <= scope_id <= _MAX_SCOPE_ID:
+        raise OverflowError("%s(): scope_id must be 0-4294967295." % caller)
+    sin6 = ffi.new("struct sockaddr_in6 *")
+    sin6.sin6_family = AF_INET6
+    sin6.sin6_port = _htons(port)
+    sin6.sin6_flowinfo = _htonl(flowinfo)
+    sin6.sin6_scope_id = scope_id
+    _resolve_into(host, AF_INET6, ffi.addressof(sin6.sin6_addr))
+    return ffi.cast("struct sockaddr *", sin6), _INET6_SIZE
+
+
+def encode_unix_path(path):
+    """Return the bytes of an AF_UNIX path (str or bytes-like)."""
+    if isinstance(path, str):
+        if "\0" in path[1:] and not path.startswith("\0"):
+            raise ValueError("embedded null character")
+        return os.fsencode(path)
+    try:
+        return bytes(memoryview(path))
+    except TypeError:
+        raise TypeError("a bytes-like object is required, not '%s'"
+                        % type(path).__name__) from None
+
+
+def _unix(address, caller):
+    path = encode_unix_path(address)
+    abstract = path[:1] == b"\0"
+    if len(path) > _SUN_PATH_SIZE or (not abstract and len(path) == _SUN_PATH_SIZE):
+        raise OSError("AF_UNIX path too long")
+    sun = ffi.new("struct sockaddr_un *")
+    sun.sun_family = AF_UNIX
+    ffi.memmove(sun.sun_path, path, len(path))
+    # A file system path is sent with its terminating NUL (the zeroed
+    # storage has it); an abstract name is exactly its bytes.
+    length = _SUN_PATH_OFFSET + len(path) + (0 if abstract else 1)
+    return ffi.cast("struct sockaddr *", sun), length
+
+
+_ENCODERS = {AF_INET: _inet, AF_INET6: _inet6, AF_UNIX: _unix}
+
+
+def to_sockaddr(family, address, caller):
+    """Return ``(struct sockaddr *, length)`` for ``address`` in ``family``.
+
+    ``caller`` names the method in error messages, as the stdlib does.
+    """
+    encoder = _ENCODERS.get(family)
+    if encoder is None:
+        raise OSError("%s(): bad family" % caller)
+    return encoder(address, caller)
+
+
+def _ntop(family, address_bytes_ptr):
+    text = ffi.new("char[]", _INET6_ADDRSTRLEN)
+    if lib.inet_ntop(family, address_bytes_ptr, text, _INET6_ADDRSTRLEN) == ffi.NULL:
+        raise OSError(ffi.errno, os.strerror(ffi.errno))
+    return ffi.string(text).decode("ascii")
+
+
+def from_sockaddr(sockaddr, length):
+    """Return the Python form of the C address ``sockaddr`` of ``length``.
+
+    A zero length (an unconnected datagram peer, a TCP recvfrom) gives None;
+    an unknown family gives ``(family, raw bytes)`` like the stdlib.
+    """
+    if length == 0:
+        return None
+    family = sockaddr.sa_family
+    if family == AF_INET:
+        sin = ffi.cast("struct sockaddr_in *", sockaddr)
+        return (_ntop(AF_INET, ffi.addressof(sin.sin_addr)), _ntohs(sin.sin_port))
+    if family == AF_INET6:
+        sin6 = ffi.cast("struct sockaddr_in6 *", sockaddr)
+        return (_ntop(AF_INET6, ffi.addressof(sin6.sin6_addr)),
+                _ntohs(sin6.sin6_port), _ntohl(sin6.sin6_flowinfo),
+                sin6.sin6_scope_id)
+    if family == AF_UNIX:
+        sun = ffi.cast("struct sockaddr_un *", sockaddr)
+        path_length = max(0, min(length - _SUN_PATH_OFFSET, _SUN_PATH_SIZE))
+        raw = ffi.unpack(sun.sun_path, path_length)
+        if raw[:1] == b"\0":
+            return raw  # Linux abstract namespace: the exact bytes
+        return os.fsdecode(raw.split(b"\0", 1)[0])
+    data_offset = ffi.offsetof("struct sockaddr", "sa_family") + ffi.sizeof("sa_family_t")
+    raw = ffi.unpack(ffi.cast("char *", sockaddr) + data_offset, max(0, length - data_offset))
+    return (family, raw)

@@ -1,0 +1,30 @@
+"""The compiled cffi module, checked before anything uses it.
+
+Exports ``ffi`` and ``lib`` of ``cffisock._socket_cffi``.  A missing module
+(the package was copied rather than installed) or one compiled from other
+declarations than this code expects (a stale in-place build) raises
+ImportError saying how to rebuild.
+"""
+
+from cffisock._abi import ABI_LEVEL
+
+try:
+    from cffisock._socket_cffi import ffi, lib
+except ImportError as exc:  # pragma: no cover - depends on the install
+    raise ImportError(
+        "cffisock's compiled module cffisock._socket_cffi is missing or "
+        "cannot be loaded (%s). Install cffisock with 'pip install .' (it "
+        "needs a C compiler), or build it in place with "
+        "'python build_ffi.py'." % (exc,)
+    ) from exc
+
+if lib.CFFISOCK_ABI_LEVEL != ABI_LEVEL:  # pragma: no cover - stale builds
+    raise ImportError(
+        "cffisock's compiled module %s was built from declarations of level "
+        "%d, but this code expects level %d: it is stale. Rebuild it with "
+        "'pip install .' or 'python build_ffi.py'."
+        % (lib.__name__ if hasattr(lib, "__name__") else "_socket_cffi",
+           lib.CFFISOCK_ABI_LEVEL, ABI_LEVEL)
+    )
+
+__all__ = ["ffi", "lib"]

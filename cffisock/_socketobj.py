@@ -1,0 +1,522 @@
+"""The socket object: one descriptor and the socket system calls on it.
+
+Every call goes to the C library through cffi (which releases the GIL).  The
+hot paths (send, recv, recv_into, sendall) make the system call first and
+only on failure enter ``_waiting.retry``, the single loop that handles EINTR
+(PEP 475) and timeouts (poll, one deadline per call).  A closed socket keeps
+descriptor -1, so its calls fail in the kernel with EBADF exactly as the
+stdlib's do; no per-call "is it closed" check is needed.
+
+Timeout modes follow the stdlib: ``None`` is a blocking descriptor; ``0.0``
+and positive timeouts make the descriptor O_NONBLOCK, and a positive timeout
+waits with poll when the call would block.
+"""
+
+import warnings
+from operator import index
+
+from cffisock import _timeouts
+from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
+from cffisock._enums import as_family, as_kind
+from cffisock._errors import oserror, raise_errno, timeout as _timeout_error
+from cffisock._ffi import ffi, lib
+from cffisock._waiting import (
+    EINTR,
+    POLLIN,
+    POLLOUT,
+    deadline_after,
+    retry,
+    wait_fd,
+)
+
+_send = lib.send
+_recv = lib.recv
+_sendto = lib.sendto
+_recvfrom = lib.recvfrom
+_from_buffer = ffi.from_buffer
+_unpack = ffi.unpack
+#: Receive buffers are overwritten by the kernel: no need to zero them.
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+
+_SOCK_CLOEXEC = lib.SOCK_CLOEXEC
+_SOCK_NONBLOCK = lib.SOCK_NONBLOCK
+_TYPE_FLAGS = _SOCK_CLOEXEC | _SOCK_NONBLOCK
+_INT_MIN = -(1 << (8 * ffi.sizeof("int") - 1))
+_INT_MAX = (1 << (8 * ffi.sizeof("int") - 1)) - 1
+_EINPROGRESS = lib.EINPROGRESS
+_EISCONN = lib.EISCONN
+_EWOULDBLOCK = lib.EWOULDBLOCK
+_ECONNRESET = lib.ECONNRESET
+_NO_ADDRESS = object()
+
+
+def bytes_like(data):
+    """Return a cffi ``char[]`` view of a bytes-like object (no copy)."""
+    try:
+        return _from_buffer(data)
+    except TypeError:
+        raise TypeError("a bytes-like object is required, not '%s'"
+                        % type(data).__name__) from None
+
+
+def writable_buffer(buffer, caller):
+    """Return a cffi ``char[]`` view of a writable bytes-like object."""
+    try:
+        return _from_buffer(buffer, require_writable=True)
+    except TypeError:
+        raise TypeError("%s() argument 1 must be read-write bytes-like object, "
+                        "not %s" % (caller, type(buffer).__name__)) from None
+
+
+def _check_fd(result):
+    if result < 0:
+        raise_errno()
+    return result
+
+
+class socket:
+    """socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)
+
+    A socket object, as the stdlib's ``socket.socket``.  With ``fileno`` the
+    object adopts that descriptor, and a family, type or protocol left at -1
+    is read from the descriptor.
+    """
+
+    __module__ = "cffisock"
+    __slots__ = ("_fd", "_family", "_type", "_proto", "_timeout",
+                 "_io_refs", "_closed", "__weakref__")
+
+    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        self._fd = -1
+        if fileno is None:
+            if family == -1:
+                family = lib.AF_INET
+            if type == -1:
+                type = lib.SOCK_STREAM
+            if proto == -1:
+                proto = 0
+            fd = _check_fd(lib.socket(family, type | _SOCK_CLOEXEC, proto))
+        else:
+            fd = index(fileno)
+            if fd < 0:
+                raise ValueError("negative file descriptor")
+            family, type, proto = _describe(fd, family, type, proto)
+        self._adopt(fd, family, type, proto)
+
+    @classmethod
+    def _from_fd(cls, fd, family, type, proto):
+        """Wrap a descriptor known to be a socket of this family and type."""
+        sock = cls.__new__(cls)
+        sock._adopt(fd, family, type, proto)
+        return sock
+
+    def _adopt(self, fd, family, type, proto):
+        self._io_refs = 0
+        self._closed = False
+        self._fd = fd
+        self._family = as_family(family)
+        self._type = as_kind(type & ~_TYPE_FLAGS)
+        self._proto = proto
+        if type & _SOCK_NONBLOCK:
+            self._timeout = 0.0
+        else:
+            self._timeout = None
+            default = _timeouts.getdefaulttimeout()
+            if default is not None:
+                self.settimeout(default)
+
+    # -- identity and life cycle -------------------------------------------
+
+    family = property(lambda self: self._family,
+                      doc="The socket's address family (AddressFamily).")
+    type = property(lambda self: self._type,
+                    doc="The socket's type (SocketKind).")
+    proto = property(lambda self: self._proto,
+                     doc="The socket's protocol number.")
+    timeout = property(lambda self: self._timeout,
+                       doc="The timeout in seconds, or None (blocking).")
+
+    def fileno(self):
+        """Return the descriptor, or -1 once the socket is closed."""
+        return self._fd
+
+    def __repr__(self):
+        closed = getattr(self, "_closed", False)
+        text = "<%s.%s%s fd=%i, family=%s, type=%s, proto=%i" % (
+            self.__class__.__module__, self.__class__.__qualname__,
+            " [closed]" if closed else "", self._fd, self._family,
+            self._type, self._proto)
+        if not closed:
+            try:
+                local = self.getsockname()
+                if local:
+                    text += ", laddr=%s" % (local,)
+            except OSError:
+                pass
+            try:
+                remote = self.getpeername()
+                if remote:
+                    text += ", raddr=%s" % (remote,)
+            except OSError:
+                pass
+        return text + ">"
+
+    def __getstate__(self):
+        raise TypeError("cannot pickle %r object" % type(self).__name__)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if not self._closed:
+            self.close()
+
+    def close(self):
+        """Close the socket; idempotent.  Files from makefile() keep the
+        descriptor open until they are closed too."""
+        self._closed = True
+        if self._io_refs <= 0:
+            self._real_close()
+
+    def _real_close(self):
+        fd = self._fd
+        if fd < 0:
+            return
+        self._fd = -1
+        if lib.close(fd) < 0:
+            err = ffi.errno
+            # ECONNRESET means the peer reset the connection; the descriptor
+            # is closed all the same (the stdlib ignores it too).
+            if err != _ECONNRESET:
+                raise oserror(err)
+
+    def _decref_socketios(self):
+        """Called by a makefile() file when it is closed."""
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self._closed:
+            self.close()
+
+    def detach(self):
+        """Close the socket object without closing the descriptor; return it."""
+        self._closed = True
+        fd, self._fd = self._fd, -1
+        return fd
+
+    def __del__(self):
+        if getattr(self, "_fd", -1) >= 0:
+            warnings.warn("unclosed %r" % (self,), ResourceWarning,
+                          stacklevel=2, source=self)
+            try:
+                self._real_close()
+            except OSError:
+                pass
+
+    def dup(self):
+        """Return a new socket object on a non-inheritable copy of the
+        descriptor, with the same timeout."""
+        fd = _check_fd(lib.cffisock_dup(self._fd))
+        try:
+            sock = self.__class__(self._family, self._type, self._proto, fileno=fd)
+        except BaseException:
+            lib.close(fd)
+            raise
+        sock.settimeout(self._timeout)
+        return sock
+
+    def get_inheritable(self):
+        """Return True if child processes inherit the descriptor."""
+        return bool(_check_fd(lib.cffisock_get_inheritable(self._fd)))
+
+    def set_inheritable(self, inheritable):
+        """Set whether child processes inherit the descriptor."""
+        _check_fd(lib.cffisock_set_inheritable(self._fd, bool(inheritable)))
+
+    # -- blocking mode and timeouts -------------------------------------------
+
+    def settimeout(self, value):
+        """Set the timeout: None blocks, 0.0 never blocks, a positive number
+        of seconds bounds each blocking call."""
+        seconds = _timeouts.timeout_value(value)
+        self._timeout = seconds
+        _check_fd(lib.cffisock_set_nonblocking(self._fd, seconds is not None))
+
+    def gettimeout(self):
+        """Return the timeout in seconds (float), or None."""
+        return self._timeout
+
+    def setblocking(self, flag):
+        """setblocking(True) is settimeout(None); setblocking(False) is
+        settimeout(0.0)."""
+        self.settimeout(None if flag else 0.0)
+
+    def getblocking(self):
+        """Return False only in non-blocking mode (timeout 0.0)."""
+        return self._timeout != 0.0
+
+    # -- addresses and options ---------------------------------------------------
+
+    def bind(self, address):
+        """Bind the socket to ``address``."""
+        sockaddr, length = to_sockaddr(self._family, address, "bind")
+        if lib.bind(self._fd, sockaddr, length) < 0:
+            raise_errno()
+
+    def listen(self, backlog=None):
+        """Listen for connections (default backlog: min(SOMAXCONN, 128))."""
+        if backlog is None:
+            backlog = min(lib.SOMAXCONN, 128)
+        if lib.listen(self._fd, max(index(backlog), 0)) < 0:
+            raise_errno()
+
+    def _name(self, function):
+        sockaddr, length, _storage = new_sockaddr()
+        if function(self._fd, sockaddr, length) < 0:
+            raise_errno()
+        return from_sockaddr(sockaddr, length[0])
+
+    def getsockname(self):
+        """Return the socket's own address."""
+        return self._name(lib.getsockname)
+
+    def getpeername(self):
+        """Return the address of the connected peer."""
+        return self._name(lib.getpeername)
+
+    def getsockopt(self, level, optname, buflen=None):
+        """Return an integer option, or with ``buflen`` the option's bytes."""
+        if buflen is None:
+            value = ffi.new("int *")
+            length = ffi.new("socklen_t *", ffi.sizeof("int"))
+            if lib.getsockopt(self._fd, level, optname, value, length) < 0:
+                raise_errno()
+            return value[0]
+        buflen = index(buflen)
+        if not 0 < buflen <= 1024:
+            raise OSError("getsockopt buflen out of range")
+        buffer = ffi.new("char[]", buflen)
+        length = ffi.new("socklen_t *", buflen)
+        if lib.getsockopt(self._fd, level, optname, buffer, length) < 0:
+            raise_errno()
+        return ffi.unpack(buffer, length[0])
+
+    def setsockopt(self, level, optname, value, optlen=None):
+        """setsockopt(level, optname, int | bytes-like)
+        setsockopt(level, optname, None, optlen)"""
+        if optlen is not None:
+            if value is not None:
+                raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
+            result = lib.setsockopt(self._fd, level, optname, ffi.NULL, index(optlen))
+        elif isinstance(value, int) and _INT_MIN <= value <= _INT_MAX:
+            result = lib.setsockopt(self._fd, level, optname,
+                                    ffi.new("int *", value), ffi.sizeof("int"))
+        else:
+            buffer = bytes_like(value)
+            result = lib.setsockopt(self._fd, level, optname, buffer, len(buffer))
+        if result < 0:
+            raise_errno()
+
+    def shutdown(self, how):
+        """Shut down reading (SHUT_RD), writing (SHUT_WR) or both."""
+        if lib.shutdown(self._fd, how) < 0:
+            raise_errno()
+
+    # -- connections ----------------------------------------------------------
+
+    def _connect(self, address, raise_timeout):
+        """connect(2) with the socket's timeout; return the errno (0: done)."""
+        sockaddr, length = to_sockaddr(self._family, address, "connect")
+        if lib.connect(self._fd, sockaddr, length) == 0:
+            return 0
+        err = ffi.errno
+        if err == EINTR:
+            # PEP 475: the handlers ran; the connection goes on in the
+            # kernel, so wait for it unless the socket never waits.
+            wait = self._timeout != 0.0
+        else:
+            wait = err == _EINPROGRESS and bool(self._timeout)
+        if not wait:
+            return err
+        try:
+            wait_fd(self._fd, POLLOUT, deadline_after(self._timeout))
+        except _timeout_error:
+            if raise_timeout:
+                raise
+            return _EWOULDBLOCK
+        err = self.getsockopt(lib.SOL_SOCKET, lib.SO_ERROR)
+        return 0 if err == _EISCONN else err
+
+    def connect(self, address):
+        """Connect to the socket at ``address``."""
+        err = self._connect(address, True)
+        if err:
+            raise oserror(err)
+
+    def connect_ex(self, address):
+        """Like connect(), but return the errno (0 on success) instead of
+        raising for the connect call's own errors."""
+        return self._connect(address, False)
+
+    def _accept(self):
+        sockaddr, length, _storage = new_sockaddr()
+        fd = lib.accept4(self._fd, sockaddr, length, _SOCK_CLOEXEC)
+        if fd < 0:
+            fd = retry(self, ffi.errno, POLLIN, None, lib.accept4,
+                       self._fd, sockaddr, length, _SOCK_CLOEXEC)
+        try:
+            return fd, from_sockaddr(sockaddr, length[0])
+        except BaseException:
+            lib.close(fd)
+            raise
+
+    def accept(self):
+        """Accept a connection; return ``(socket, address)``.
+
+        The new socket is non-inheritable and starts with the default
+        timeout, like the stdlib's.
+        """
+        fd, address = self._accept()
+        return socket._from_fd(fd, self._family, self._type, self._proto), address
+
+    # -- data ----------------------------------------------------------------------
+
+    def send(self, data, flags=0):
+        """Send ``data``; return the number of bytes sent."""
+        if type(data) is not bytes:
+            data = bytes_like(data)
+        size = len(data)
+        sent = _send(self._fd, data, size, flags)
+        if sent < 0:
+            sent = retry(self, ffi.errno, POLLOUT, None, _send,
+                         self._fd, data, size, flags)
+        return sent
+
+    def sendall(self, data, flags=0):
+        """Send all of ``data``; the timeout bounds the whole call."""
+        view = bytes_like(data)
+        size = len(view)
+        fd = self._fd
+        sent = _send(fd, view, size, flags)
+        if sent == size:
+            return None
+        deadline = deadline_after(self._timeout) if self._timeout else None
+        total = 0
+        while True:
+            if sent < 0:
+                sent = retry(self, ffi.errno, POLLOUT, deadline, _send,
+                             self._fd, view + total, size - total, flags)
+            total += sent
+            if total >= size:
+                return None
+            sent = _send(self._fd, view + total, size - total, flags)
+
+    def sendto(self, data, flags_or_address, address=_NO_ADDRESS):
+        """sendto(data[, flags], address): send a datagram to ``address``."""
+        if address is _NO_ADDRESS:
+            flags, address = 0, flags_or_address
+        else:
+            flags = flags_or_address
+        if type(data) is not bytes:
+            data = bytes_like(data)
+        sockaddr, length = to_sockaddr(self._family, address, "sendto")
+        size = len(data)
+        sent = _sendto(self._fd, data, size, flags, sockaddr, length)
+        if sent < 0:
+            sent = retry(self, ffi.errno, POLLOUT, None, _sendto,
+                         self._fd, data, size, flags, sockaddr, length)
+        return sent
+
+    def recv(self, bufsize, flags=0):
+        """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
+        if type(bufsize) is not int:
+            bufsize = index(bufsize)
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv")
+        buffer = _new_uncleared("char[]", bufsize)
+        received = _recv(self._fd, buffer, bufsize, flags)
+        if received < 0:
+            received = retry(self, ffi.errno, POLLIN, None, _recv,
+                             self._fd, buffer, bufsize, flags)
+        return _unpack(buffer, received)
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        """Receive into ``buffer`` (up to ``nbytes``, default its size);
+        return the number of bytes received."""
+        target = writable_buffer(buffer, "recv_into")
+        nbytes = _receive_size(target, nbytes, "recv_into")
+        received = _recv(self._fd, target, nbytes, flags)
+        if received < 0:
+            received = retry(self, ffi.errno, POLLIN, None, _recv,
+                             self._fd, target, nbytes, flags)
+        return received
+
+    def recvfrom(self, bufsize, flags=0):
+        """Receive up to ``bufsize`` bytes; return ``(data, address)``."""
+        bufsize = index(bufsize)
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recvfrom")
+        buffer = _new_uncleared("char[]", bufsize)
+        received, address = self._recvfrom(buffer, bufsize, flags)
+        return _unpack(buffer, received), address
+
+    def recvfrom_into(self, buffer, nbytes=0, flags=0):
+        """Receive into ``buffer``; return ``(nbytes, address)``."""
+        target = writable_buffer(buffer, "recvfrom_into")
+        nbytes = _receive_size(target, nbytes, "recvfrom_into")
+        return self._recvfrom(target, nbytes, flags)
+
+    def _recvfrom(self, target, nbytes, flags):
+        sockaddr, length, _storage = new_sockaddr()
+        received = _recvfrom(self._fd, target, nbytes, flags, sockaddr, length)
+        if received < 0:
+            received = retry(self, ffi.errno, POLLIN, None, _recvfrom,
+                             self._fd, target, nbytes, flags, sockaddr, length)
+        return received, from_sockaddr(sockaddr, length[0])
+
+    # -- files -------------------------------------------------------------------------
+
+    def makefile(self, mode="r", buffering=None, *,
+                 encoding=None, errors=None, newline=None):
+        """Return a file object over the socket (modes r, w, b and their
+        combinations).  The socket stays open until the file is closed too."""
+        from cffisock._socketio import open_socket_file
+
+        return open_socket_file(self, mode, buffering, encoding, errors, newline)
+
+
+def _receive_size(target, nbytes, caller):
+    nbytes = index(nbytes)
+    if nbytes < 0:
+        raise ValueError("negative buffersize in %s" % caller)
+    if nbytes == 0:
+        return len(target)
+    if nbytes > len(target):
+        raise ValueError("buffer too small for requested bytes")
+    return nbytes
+
+
+def _describe(fd, family, type, proto):
+    """Check that ``fd`` is a socket; fill in a -1 family, type or proto.
+
+    Like the stdlib: getsockname() proves it is a socket (EBADF, ENOTSOCK
+    raise) and gives the family; SO_TYPE and SO_PROTOCOL give the rest.
+    """
+    sockaddr, length, _storage = new_sockaddr()
+    if lib.getsockname(fd, sockaddr, length) < 0:
+        raise_errno()
+    if family == -1:
+        family = sockaddr.sa_family
+    value = ffi.new("int *")
+    size = ffi.new("socklen_t *")
+    answers = []
+    for given, option in ((type, lib.SO_TYPE), (proto, lib.SO_PROTOCOL)):
+        if given == -1:
+            size[0] = ffi.sizeof("int")
+            if lib.getsockopt(fd, lib.SOL_SOCKET, option, value, size) < 0:
+                raise_errno()
+            given = value[0]
+        answers.append(given)
+    return family, answers[0], answers[1]
+
+
+SocketType = socket

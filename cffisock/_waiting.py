@@ -1,0 +1,84 @@
+"""Waiting for a descriptor, and the one retry loop every blocking call uses.
+
+This is cffisock's counterpart of CPython's ``sock_call_ex``: a socket call is
+made first without waiting; only when it fails does ``retry`` look at errno.
+EINTR is retried after Python has run the signal handlers (PEP 475: a handler
+that raises ends the call with its exception).  EAGAIN on a socket with a
+positive timeout waits with ``poll`` until the descriptor is ready or the
+call's single deadline passes, then retries.  Any other error raises OSError.
+
+Deadlines are ``time.monotonic()`` values; ``None`` means wait forever.
+"""
+
+import math
+from time import monotonic
+
+from cffisock._errors import oserror, timed_out
+from cffisock._ffi import ffi, lib
+
+EINTR = lib.EINTR
+EAGAIN = lib.EAGAIN
+EWOULDBLOCK = lib.EWOULDBLOCK
+POLLIN = lib.POLLIN
+POLLOUT = lib.POLLOUT
+_INT_MAX = lib.INT_MAX
+_poll_one = lib.cffisock_poll_one
+
+
+def deadline_after(timeout):
+    """Return the deadline ``timeout`` seconds from now (None: no deadline)."""
+    if timeout is None:
+        return None
+    return monotonic() + timeout
+
+
+def wait_fd(fd, events, deadline):
+    """Block until ``fd`` has one of ``events`` or ``deadline`` passes.
+
+    Raises the socket timeout exception when the deadline passes, OSError if
+    poll fails; retries poll on EINTR with the time that is left.  Error and
+    hang-up conditions count as ready: the following call reports them.
+    """
+    while True:
+        if deadline is None:
+            milliseconds = -1
+        else:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise timed_out()
+            # Round up, as CPython does, so a wait never ends early.
+            milliseconds = min(math.ceil(remaining * 1000), _INT_MAX)
+        ready = _poll_one(fd, events, milliseconds)
+        if ready > 0:
+            return
+        if ready == 0:
+            if deadline is not None and deadline - monotonic() > 0:
+                continue  # poll rounds coarser than our deadline
+            raise timed_out()
+        err = ffi.errno
+        if err != EINTR:
+            raise oserror(err)
+
+
+def retry(sock, err, events, deadline, function, *args):
+    """Finish a socket call whose first attempt failed with ``err``.
+
+    ``function(*args)`` is the C call (returning a negative number on
+    failure); ``sock`` supplies the descriptor and timeout; ``events`` is
+    POLLIN or POLLOUT; ``deadline`` is the call's deadline if it already has
+    one (sendall), else None and one is set at the first wait.  Returns the
+    call's first non-negative result.
+    """
+    while True:
+        if err == EINTR:
+            pass  # the signal handlers have run (and did not raise): retry
+        elif (err == EAGAIN or err == EWOULDBLOCK) and sock._timeout:
+            if deadline is None:
+                deadline = monotonic() + sock._timeout
+            wait_fd(sock._fd, events, deadline)
+        else:
+            raise oserror(err)
+        result = function(*args)
+        if result >= 0:
+            return result
+        err = ffi.errno

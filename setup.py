@@ -1,0 +1,4 @@
+# cffi_modules has no pyproject.toml spelling; everything else is there.
+from setuptools import setup
+
+setup(cffi_modules=["build_ffi.py:ffibuilder"])
