@@ -4,6 +4,7 @@ loopback and says what it did."""
 import os
 import subprocess
 import sys
+import tempfile
 
 import cffisock
 from conftest import ipv6_loopback_works
@@ -13,8 +14,11 @@ ENV = dict(os.environ,
 
 
 def run_main(*arguments):
+    # Run outside the source tree: "-m" puts the working directory first on
+    # sys.path, and the tree's cffisock/ has no compiled module.
     return subprocess.run([sys.executable, "-m", "cffisock", *arguments],
-                          capture_output=True, text=True, env=ENV, timeout=60)
+                          capture_output=True, text=True, env=ENV, timeout=60,
+                          cwd=tempfile.gettempdir())
 
 
 def test_demo_echoes_over_every_family():
