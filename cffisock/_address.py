@@ -171,7 +171,9 @@ def encode_unix_path(path):
 
 def _unix(address, caller):
     path = encode_unix_path(address)
-    abstract = path[:1] == b"\0"
+    # Linux: an empty path autobinds to a fresh abstract name, and is sent
+    # like an abstract one, without a terminating NUL.
+    abstract = path[:1] in (b"", b"\0")
     if len(path) > _SUN_PATH_SIZE or (not abstract and len(path) == _SUN_PATH_SIZE):
         raise OSError("AF_UNIX path too long")
     sun = ffi.new("struct sockaddr_un *")

@@ -17,15 +17,19 @@ _PUBLIC = "cffisock"
 _source = types.SimpleNamespace(**CONSTANTS)
 sys.modules[_PUBLIC].__dict__.update(CONSTANTS)
 
-AddressFamily = IntEnum._convert_(
-    "AddressFamily", _PUBLIC, lambda name: name.startswith("AF_"), source=_source)
-SocketKind = IntEnum._convert_(
-    "SocketKind", _PUBLIC, lambda name: name.startswith("SOCK_"), source=_source)
-MsgFlag = IntFlag._convert_(
-    "MsgFlag", _PUBLIC, lambda name: name.startswith("MSG_"), source=_source)
-AddressInfo = IntFlag._convert_(
-    "AddressInfo", _PUBLIC, lambda name: name.startswith("AI_"), source=_source)
 
+
+def _convert(enum_type, name, prefix):
+    # The stdlib's filter: upper-case names only (AF_DECnet stays an int).
+    return enum_type._convert_(
+        name, _PUBLIC, lambda constant: constant.isupper()
+        and constant.startswith(prefix), source=_source)
+
+
+AddressFamily = _convert(IntEnum, "AddressFamily", "AF_")
+SocketKind = _convert(IntEnum, "SocketKind", "SOCK_")
+MsgFlag = _convert(IntFlag, "MsgFlag", "MSG_")
+AddressInfo = _convert(IntFlag, "AddressInfo", "AI_")
 
 def _lookup(enum):
     table = {int(member): member for member in enum.__members__.values()}

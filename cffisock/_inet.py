@@ -1,5 +1,7 @@
 """inet_aton/inet_ntoa/inet_pton/inet_ntop: text and packed IP addresses."""
 
+from operator import index
+
 from cffisock._errors import oserror
 from cffisock._ffi import ffi, lib
 
@@ -43,6 +45,7 @@ def inet_ntoa(packed_ip):
 
 def inet_pton(address_family, ip_string):
     """Return the packed bytes of an address of ``address_family``."""
+    address_family = index(address_family)
     size = _PACKED_SIZES.get(address_family)
     if size is None:
         raise oserror(lib.EAFNOSUPPORT)
@@ -55,6 +58,7 @@ def inet_pton(address_family, ip_string):
 
 def inet_ntop(address_family, packed_ip):
     """Return the text of a packed address of ``address_family``."""
+    address_family = index(address_family)
     size = _PACKED_SIZES.get(address_family)
     packed = _packed_argument(packed_ip)
     if size is None:

@@ -63,7 +63,7 @@ def writable_buffer(buffer, caller):
     """Return a cffi ``char[]`` view of a writable bytes-like object."""
     try:
         return _from_buffer(buffer, require_writable=True)
-    except TypeError:
+    except (TypeError, BufferError):
         raise TypeError("%s() argument 1 must be read-write bytes-like object, "
                         "not %s" % (caller, type(buffer).__name__)) from None
 
@@ -284,8 +284,9 @@ class socket:
         return self._name(lib.getpeername)
 
     def getsockopt(self, level, optname, buflen=None):
-        """Return an integer option, or with ``buflen`` the option's bytes."""
-        if buflen is None:
+        """Return an integer option, or with ``buflen`` the option's bytes
+        (a ``buflen`` of 0 means the integer form, as in the stdlib)."""
+        if buflen is None or buflen == 0:
             value = ffi.new("int *")
             length = ffi.new("socklen_t *", ffi.sizeof("int"))
             if lib.getsockopt(self._fd, level, optname, value, length) < 0:
@@ -484,6 +485,13 @@ class socket:
         return open_socket_file(self, mode, buffering, encoding, errors, newline)
 
 
+#: The stdlib's wording when ``nbytes`` exceeds the buffer, per method.
+_BUFFER_TOO_SMALL = {
+    "recv_into": "buffer too small for requested bytes",
+    "recvfrom_into": "nbytes is greater than the length of the buffer",
+}
+
+
 def _receive_size(target, nbytes, caller):
     nbytes = index(nbytes)
     if nbytes < 0:
@@ -491,7 +499,7 @@ def _receive_size(target, nbytes, caller):
     if nbytes == 0:
         return len(target)
     if nbytes > len(target):
-        raise ValueError("buffer too small for requested bytes")
+        raise ValueError(_BUFFER_TOO_SMALL[caller])
     return nbytes
 
 

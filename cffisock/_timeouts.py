@@ -3,6 +3,7 @@
 import math
 from operator import index
 
+_MAX_NANOSECONDS = 2.0 ** 63
 _default_timeout = None
 
 
@@ -22,6 +23,9 @@ def timeout_value(value):
         seconds = float(index(value))
     if seconds < 0:
         raise ValueError("Timeout value out of range")
+    if seconds * 1e9 >= _MAX_NANOSECONDS:
+        # The stdlib keeps timeouts as 64-bit nanosecond counts.
+        raise OverflowError("timestamp too large to convert to C _PyTime_t")
     return seconds
 
 
