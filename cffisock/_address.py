@@ -10,12 +10,15 @@ The forms are the socket module's:
 * AF_UNIX: a ``str`` (file system encoding) or bytes-like path; a leading NUL
   byte selects Linux's abstract namespace, which decodes to ``bytes``.
 
-Errors follow the stdlib: TypeError for a wrong shape or type, OverflowError
-for an out-of-range port or flowinfo, ValueError for NUL in a str path,
-OSError for a path too long, gaierror when a host name does not resolve.
+Errors follow the stdlib: TypeError for a wrong shape or type (and for a NUL
+in a host name), OverflowError for an out-of-range port or flowinfo, OSError
+for a path too long, gaierror when a host name does not resolve.
 
-One deliberate difference: a scope id outside 0..2**32-1 raises OverflowError,
-where the stdlib silently truncates it.
+Two deliberate differences, where the stdlib silently uses another address
+than the one given: a scope id outside 0..2**32-1 raises OverflowError (the
+stdlib truncates it), and a NUL inside a file system AF_UNIX path, str or
+bytes, raises ValueError (the stdlib lets the kernel cut the path there).
+Abstract names may hold any bytes.
 """
 
 import os
@@ -157,16 +160,22 @@ def _inet6(address, caller):
 
 
 def encode_unix_path(path):
-    """Return the bytes of an AF_UNIX path (str or bytes-like)."""
+    """Return the bytes of an AF_UNIX path (str or bytes-like).
+
+    A file system path must not contain NUL (ValueError); an abstract name
+    (leading NUL) may.
+    """
     if isinstance(path, str):
-        if "\0" in path[1:] and not path.startswith("\0"):
-            raise ValueError("embedded null character")
-        return os.fsencode(path)
-    try:
-        return bytes(memoryview(path))
-    except TypeError:
-        raise TypeError("a bytes-like object is required, not '%s'"
-                        % type(path).__name__) from None
+        encoded = os.fsencode(path)
+    else:
+        try:
+            encoded = bytes(memoryview(path))
+        except TypeError:
+            raise TypeError("a bytes-like object is required, not '%s'"
+                            % type(path).__name__) from None
+    if encoded[:1] != b"\0" and b"\0" in encoded:
+        raise ValueError("embedded null character")
+    return encoded
 
 
 def _unix(address, caller):

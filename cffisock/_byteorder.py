@@ -19,7 +19,9 @@ def _unsigned16(name, value):
 
 
 def _unsigned32(value):
-    value = index(value)
+    # Like the stdlib, only a real int is accepted here (no __index__).
+    if not isinstance(value, int):
+        raise TypeError("expected int, %s found" % type(value).__name__)
     if value < 0:
         raise OverflowError("can't convert negative value to unsigned int")
     if value > 0xFFFFFFFF:

@@ -4,6 +4,9 @@ getaddrinfo() returns the stdlib's 5-tuples ``(family, type, proto,
 canonname, sockaddr)`` with AddressFamily/SocketKind members and addresses in
 the socket module's forms; failures raise gaierror with the C library's code
 and text.
+
+One deliberate difference: a host or port containing NUL raises ValueError,
+where the stdlib silently resolves the part before the NUL.
 """
 
 from cffisock._address import from_sockaddr
@@ -21,7 +24,7 @@ def _host_argument(host):
     elif not isinstance(host, bytes):
         raise TypeError("getaddrinfo() argument 1 must be string or None")
     if b"\0" in host:
-        raise ValueError("embedded null byte")
+        raise ValueError("embedded null character")
     return host
 
 
@@ -35,7 +38,7 @@ def _port_argument(port):
     elif not isinstance(port, bytes):
         raise OSError("Int or String expected")
     if b"\0" in port:
-        raise ValueError("embedded null byte")
+        raise ValueError("embedded null character")
     return port
 
 
