@@ -7,6 +7,8 @@ or socketpair.
 """
 
 import os
+import socket as stdlib_socket
+import threading
 
 import pytest
 
@@ -16,6 +18,43 @@ import cffisock
 def open_fds():
     """Return the set of descriptors this process has open."""
     return set(int(name) for name in os.listdir("/proc/self/fd"))
+
+
+def outcome(function, *args):
+    """What ``function(*args)`` did, in a form two socket modules share:
+    ``("returned", value)`` or ``("raised", exception class name, errno)``."""
+    try:
+        return ("returned", function(*args))
+    except Exception as exc:
+        return ("raised", type(exc).__name__, getattr(exc, "errno", None))
+
+
+def same_outcome(operation):
+    """``(outcome of operation(stdlib socket module), outcome of
+    operation(cffisock))``: the stdlib is the reference."""
+    return outcome(operation, stdlib_socket), outcome(operation, cffisock)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (just released)."""
+    with stdlib_socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def recv_exactly(sock, size, max_calls=100000):
+    """Receive ``size`` bytes (fewer if the peer closes first)."""
+    chunks = []
+    received = 0
+    for _ in range(max_calls):
+        if received >= size:
+            break
+        chunk = sock.recv(min(size - received, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
 
 
 def ipv6_loopback_works():
@@ -60,3 +99,47 @@ def connected_pair(tcp_listener):
     server_side, _ = tcp_listener.accept()
     with client, server_side:
         yield client, server_side
+
+
+class BackgroundCall(threading.Thread):
+    """``function(*args)`` running in a daemon thread; ``result()`` joins it
+    (bounded) and returns its value or re-raises its exception."""
+
+    def __init__(self, function, args):
+        super().__init__(daemon=True)
+        self._call = (function, args)
+        self._value = None
+        self._error = None
+
+    def run(self):
+        function, args = self._call
+        try:
+            self._value = function(*args)
+        except BaseException as exc:  # handed to the test by result()
+            self._error = exc
+
+    def result(self, timeout=10):
+        self.join(timeout)
+        assert not self.is_alive(), "background call still running after %s s" % timeout
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+@pytest.fixture
+def background():
+    """``background(function, *args)`` starts a BackgroundCall; every call
+    is joined (with a timeout) when the test ends."""
+    calls = []
+
+    def start(function, *args):
+        call = BackgroundCall(function, args)
+        calls.append(call)
+        call.start()
+        return call
+
+    yield start
+    for call in calls:
+        call.join(10)
+    assert not [call for call in calls if call.is_alive()], \
+        "background threads still running after the test"
