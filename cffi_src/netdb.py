@@ -21,10 +21,20 @@ struct addrinfo {
 """
 
 FUNCTIONS = """
-int getaddrinfo(const char *, const char *, const struct addrinfo *,
-                struct addrinfo **);
+int cffisock_getaddrinfo(const char *, const char *, const struct addrinfo *,
+                         struct addrinfo **, int *);
 void freeaddrinfo(struct addrinfo *);
 const char *gai_strerror(int);
 """
 
-CUSTOMIZATIONS = ""
+# getaddrinfo() with errno captured beside an EAI_SYSTEM result.
+CUSTOMIZATIONS = """
+static int cffisock_getaddrinfo(const char *node, const char *service,
+                                const struct addrinfo *hints,
+                                struct addrinfo **result, int *system_errno)
+{
+    int code = getaddrinfo(node, service, hints, result);
+    *system_errno = code == EAI_SYSTEM ? errno : 0;
+    return code;
+}
+"""

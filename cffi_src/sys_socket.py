@@ -1,3 +1,5 @@
+from cffi_src import errno_wrappers
+
 INCLUDES = """
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -37,23 +39,21 @@ struct linger {
 #define SOMAXCONN ...
 """
 
-FUNCTIONS = """
-int socket(int, int, int);
-int socketpair(int, int, int, int[2]);
-int bind(int, const struct sockaddr *, socklen_t);
-int connect(int, const struct sockaddr *, socklen_t);
-int listen(int, int);
-int accept4(int, struct sockaddr *, socklen_t *, int);
-int shutdown(int, int);
-int getsockname(int, struct sockaddr *, socklen_t *);
-int getpeername(int, struct sockaddr *, socklen_t *);
-int getsockopt(int, int, int, void *, socklen_t *);
-int setsockopt(int, int, int, const void *, socklen_t);
-ssize_t send(int, const void *, size_t, int);
-ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *,
-               socklen_t);
-ssize_t recv(int, void *, size_t, int);
-ssize_t recvfrom(int, void *, size_t, int, struct sockaddr *, socklen_t *);
-"""
-
-CUSTOMIZATIONS = ""
+# Every call is made through a cffisock_ wrapper returning -errno on failure.
+FUNCTIONS, CUSTOMIZATIONS = errno_wrappers("""
+int socket(int domain, int type, int protocol);
+int socketpair(int domain, int type, int protocol, int fds[2]);
+int bind(int fd, const struct sockaddr *address, socklen_t length);
+int connect(int fd, const struct sockaddr *address, socklen_t length);
+int listen(int fd, int backlog);
+int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+int shutdown(int fd, int how);
+int getsockname(int fd, struct sockaddr *address, socklen_t *length);
+int getpeername(int fd, struct sockaddr *address, socklen_t *length);
+int getsockopt(int fd, int level, int name, void *value, socklen_t *length);
+int setsockopt(int fd, int level, int name, const void *value, socklen_t length);
+ssize_t send(int fd, const void *data, size_t size, int flags);
+ssize_t sendto(int fd, const void *data, size_t size, int flags, const struct sockaddr *address, socklen_t length);
+ssize_t recv(int fd, void *buffer, size_t size, int flags);
+ssize_t recvfrom(int fd, void *buffer, size_t size, int flags, struct sockaddr *address, socklen_t *length);
+""")

@@ -1,12 +1,12 @@
+from cffi_src import errno_wrappers
+
 INCLUDES = """
 #include <unistd.h>
 """
 
 TYPES = ""
 
-FUNCTIONS = """
-int close(int);
-int gethostname(char *, size_t);
-"""
-
-CUSTOMIZATIONS = ""
+FUNCTIONS, CUSTOMIZATIONS = errno_wrappers("""
+int close(int fd);
+int gethostname(char *name, size_t size);
+""")

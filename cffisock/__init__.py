@@ -7,7 +7,7 @@ implemented over cffisock's own compiled C declarations.
 
 from cffisock import _enums  # installs the constants and enums here
 from cffisock._byteorder import htonl, htons, ntohl, ntohs
-from cffisock._connections import (
+from cffisock._connections import (  # noqa: F401 (_GLOBAL_DEFAULT_TIMEOUT)
     _GLOBAL_DEFAULT_TIMEOUT,
     create_connection,
     create_server,

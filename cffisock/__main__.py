@@ -16,7 +16,7 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command")
     commands.add_parser(
         "demo", help="run the spec's echo examples on loopback (default)")
-    arguments = parser.parse_args(argv)
+    parser.parse_args(argv)
     # Only "demo" exists so far; argparse rejects anything else.
     from cffisock import _demo
 

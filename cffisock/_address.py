@@ -26,6 +26,7 @@ from operator import index
 
 from cffisock._errors import gai_error
 from cffisock._ffi import ffi, lib
+from cffisock._inet import ntop
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
@@ -36,7 +37,6 @@ _SUN_PATH_OFFSET = ffi.offsetof("struct sockaddr_un", "sun_path")
 _SUN_PATH_SIZE = ffi.sizeof(ffi.typeof("struct sockaddr_un").fields[1][1].type)
 _INET_SIZE = ffi.sizeof("struct sockaddr_in")
 _INET6_SIZE = ffi.sizeof("struct sockaddr_in6")
-_INET6_ADDRSTRLEN = lib.INET6_ADDRSTRLEN
 _MAX_FLOWINFO = (1 << 20) - 1
 _MAX_SCOPE_ID = (1 << 32) - 1
 _htons = lib.htons
@@ -102,9 +102,10 @@ def _resolve_into(host, family, sin_addr_ptr):
     hints = ffi.new("struct addrinfo *")
     hints.ai_family = family
     result = ffi.new("struct addrinfo **")
-    code = lib.getaddrinfo(host, ffi.NULL, hints, result)
+    system_errno = ffi.new("int *")
+    code = lib.cffisock_getaddrinfo(host, ffi.NULL, hints, result, system_errno)
     if code != 0:
-        raise gai_error(code)
+        raise gai_error(code, system_errno[0])
     try:
         info = result[0]
         if info.ai_family != family:
@@ -208,13 +209,6 @@ def to_sockaddr(family, address, caller):
     return encoder(address, caller)
 
 
-def _ntop(family, address_bytes_ptr):
-    text = ffi.new("char[]", _INET6_ADDRSTRLEN)
-    if lib.inet_ntop(family, address_bytes_ptr, text, _INET6_ADDRSTRLEN) == ffi.NULL:
-        raise OSError(ffi.errno, os.strerror(ffi.errno))
-    return ffi.string(text).decode("ascii")
-
-
 def from_sockaddr(sockaddr, length):
     """Return the Python form of the C address ``sockaddr`` of ``length``.
 
@@ -226,10 +220,10 @@ def from_sockaddr(sockaddr, length):
     family = sockaddr.sa_family
     if family == AF_INET:
         sin = ffi.cast("struct sockaddr_in *", sockaddr)
-        return (_ntop(AF_INET, ffi.addressof(sin.sin_addr)), _ntohs(sin.sin_port))
+        return (ntop(AF_INET, ffi.addressof(sin.sin_addr)), _ntohs(sin.sin_port))
     if family == AF_INET6:
         sin6 = ffi.cast("struct sockaddr_in6 *", sockaddr)
-        return (_ntop(AF_INET6, ffi.addressof(sin6.sin6_addr)),
+        return (ntop(AF_INET6, ffi.addressof(sin6.sin6_addr)),
                 _ntohs(sin6.sin6_port), _ntohl(sin6.sin6_flowinfo),
                 sin6.sin6_scope_id)
     if family == AF_UNIX:

@@ -4,7 +4,7 @@ create_server, and has_dualstack_ipv6."""
 import builtins
 
 from cffisock._constants import CONSTANTS
-from cffisock._errors import raise_errno
+from cffisock._errors import check
 from cffisock._ffi import ffi, lib
 from cffisock._resolver import getaddrinfo
 from cffisock._socketobj import socket
@@ -34,32 +34,29 @@ _GLOBAL_DEFAULT_TIMEOUT = _GlobalDefaultTimeout()
 def socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0):
     """Return a pair of connected, non-inheritable sockets."""
     fds = ffi.new("int[2]")
-    if lib.socketpair(family, type | _SOCK_CLOEXEC, proto, fds) < 0:
-        raise_errno()
+    check(lib.cffisock_socketpair(family, type | _SOCK_CLOEXEC, proto, fds))
     try:
         first = socket(family, type, proto, fileno=fds[0])
     except BaseException:
-        lib.close(fds[0])
-        lib.close(fds[1])
+        lib.cffisock_close(fds[0])
+        lib.cffisock_close(fds[1])
         raise
     try:
         second = socket(family, type, proto, fileno=fds[1])
     except BaseException:
         first.close()
-        lib.close(fds[1])
+        lib.cffisock_close(fds[1])
         raise
     return first, second
 
 
 def fromfd(fd, family, type, proto=0):
     """Return a socket object on a non-inheritable duplicate of ``fd``."""
-    copy = lib.cffisock_dup(fd)
-    if copy < 0:
-        raise_errno()
+    copy = check(lib.cffisock_dup(fd))
     try:
         return socket(family, type, proto, fileno=copy)
     except BaseException:
-        lib.close(copy)
+        lib.cffisock_close(copy)
         raise
 
 

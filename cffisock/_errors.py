@@ -44,21 +44,23 @@ def oserror(errno):
     return OSError(errno, os.strerror(errno))
 
 
-def raise_errno():
-    """Raise the OSError for the errno the last cffi call left."""
-    raise oserror(ffi.errno)
-
-
 def timed_out():
     """Return the exception a socket raises when its timeout expires."""
     return timeout("timed out")
 
 
-def gai_error(code):
+def check(result):
+    """Return a cffisock_ wrapper's ``result``; raise OSError if it is -errno."""
+    if result < 0:
+        raise oserror(-result)
+    return result
+
+
+def gai_error(code, system_errno):
     """Return the exception for getaddrinfo/getnameinfo's return ``code``.
 
-    EAI_SYSTEM means the real error is in errno, so it becomes an OSError.
+    EAI_SYSTEM means the real error is ``system_errno``: an OSError.
     """
     if code == lib.EAI_SYSTEM:
-        return oserror(ffi.errno)
+        return oserror(system_errno)
     return gaierror(code, ffi.string(lib.gai_strerror(code)).decode())

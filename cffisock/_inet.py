@@ -56,6 +56,17 @@ def inet_pton(address_family, ip_string):
     return ffi.unpack(ffi.cast("char *", packed), size)
 
 
+def ntop(address_family, address):
+    """Return the text form of the C address at ``address`` (a pointer to
+    an in_addr or in6_addr of ``address_family``)."""
+    text = ffi.new("char[]", lib.INET6_ADDRSTRLEN)
+    if lib.inet_ntop(address_family, address, text, lib.INET6_ADDRSTRLEN) == ffi.NULL:
+        # Only an unknown family or a short buffer can fail, and neither
+        # reaches here; errno is read at once, before any other call.
+        raise oserror(ffi.errno)
+    return ffi.string(text).decode("ascii")
+
+
 def inet_ntop(address_family, packed_ip):
     """Return the text of a packed address of ``address_family``."""
     address_family = index(address_family)
@@ -65,7 +76,4 @@ def inet_ntop(address_family, packed_ip):
         raise ValueError("unknown address family %d" % address_family)
     if len(packed) != size:
         raise ValueError("invalid length of packed IP address string")
-    text = ffi.new("char[]", lib.INET6_ADDRSTRLEN)
-    if lib.inet_ntop(address_family, packed, text, lib.INET6_ADDRSTRLEN) == ffi.NULL:
-        raise oserror(ffi.errno)
-    return ffi.string(text).decode("ascii")
+    return ntop(address_family, packed)

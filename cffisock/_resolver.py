@@ -11,7 +11,7 @@ where the stdlib silently resolves the part before the NUL.
 
 from cffisock._address import from_sockaddr
 from cffisock._enums import as_family, as_kind
-from cffisock._errors import gai_error, raise_errno
+from cffisock._errors import check, gai_error
 from cffisock._ffi import ffi, lib
 
 
@@ -57,9 +57,10 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     hints.ai_protocol = proto
     hints.ai_flags = flags
     result = ffi.new("struct addrinfo **")
-    code = lib.getaddrinfo(host, port, hints, result)
+    system_errno = ffi.new("int *")
+    code = lib.cffisock_getaddrinfo(host, port, hints, result, system_errno)
     if code != 0:
-        raise gai_error(code)
+        raise gai_error(code, system_errno[0])
     answers = []
     try:
         info = result[0]
@@ -81,6 +82,5 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
 def gethostname():
     """Return the host name of this machine."""
     buffer = ffi.new("char[]", 1024)
-    if lib.gethostname(buffer, 1024) < 0:
-        raise_errno()
+    check(lib.cffisock_gethostname(buffer, 1024))
     return ffi.string(buffer).decode("utf-8", "surrogateescape")

@@ -18,7 +18,7 @@ from operator import index
 from cffisock import _timeouts
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._enums import as_family, as_kind
-from cffisock._errors import oserror, raise_errno, timeout as _timeout_error
+from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
 from cffisock._waiting import (
     EINTR,
@@ -29,10 +29,11 @@ from cffisock._waiting import (
     wait_fd,
 )
 
-_send = lib.send
-_recv = lib.recv
-_sendto = lib.sendto
-_recvfrom = lib.recvfrom
+_send = lib.cffisock_send
+_recv = lib.cffisock_recv
+_sendto = lib.cffisock_sendto
+_recvfrom = lib.cffisock_recvfrom
+_close = lib.cffisock_close
 _from_buffer = ffi.from_buffer
 _unpack = ffi.unpack
 #: Receive buffers are overwritten by the kernel: no need to zero them.
@@ -68,12 +69,6 @@ def writable_buffer(buffer, caller):
                         "not %s" % (caller, type(buffer).__name__)) from None
 
 
-def _check_fd(result):
-    if result < 0:
-        raise_errno()
-    return result
-
-
 class socket:
     """socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)
 
@@ -95,7 +90,7 @@ class socket:
                 type = lib.SOCK_STREAM
             if proto == -1:
                 proto = 0
-            fd = _check_fd(lib.socket(family, type | _SOCK_CLOEXEC, proto))
+            fd = check(lib.cffisock_socket(family, type | _SOCK_CLOEXEC, proto))
         else:
             fd = index(fileno)
             if fd < 0:
@@ -183,12 +178,11 @@ class socket:
         if fd < 0:
             return
         self._fd = -1
-        if lib.close(fd) < 0:
-            err = ffi.errno
-            # ECONNRESET means the peer reset the connection; the descriptor
-            # is closed all the same (the stdlib ignores it too).
-            if err != _ECONNRESET:
-                raise oserror(err)
+        result = _close(fd)
+        # ECONNRESET means the peer reset the connection; the descriptor is
+        # closed all the same (the stdlib ignores it too).
+        if result < 0 and result != -_ECONNRESET:
+            raise oserror(-result)
 
     def _decref_socketios(self):
         """Called by a makefile() file when it is closed."""
@@ -215,22 +209,22 @@ class socket:
     def dup(self):
         """Return a new socket object on a non-inheritable copy of the
         descriptor, with the same timeout."""
-        fd = _check_fd(lib.cffisock_dup(self._fd))
+        fd = check(lib.cffisock_dup(self._fd))
         try:
             sock = self.__class__(self._family, self._type, self._proto, fileno=fd)
         except BaseException:
-            lib.close(fd)
+            _close(fd)
             raise
         sock.settimeout(self._timeout)
         return sock
 
     def get_inheritable(self):
         """Return True if child processes inherit the descriptor."""
-        return bool(_check_fd(lib.cffisock_get_inheritable(self._fd)))
+        return bool(check(lib.cffisock_get_inheritable(self._fd)))
 
     def set_inheritable(self, inheritable):
         """Set whether child processes inherit the descriptor."""
-        _check_fd(lib.cffisock_set_inheritable(self._fd, bool(inheritable)))
+        check(lib.cffisock_set_inheritable(self._fd, bool(inheritable)))
 
     # -- blocking mode and timeouts -------------------------------------------
 
@@ -239,7 +233,7 @@ class socket:
         of seconds bounds each blocking call."""
         seconds = _timeouts.timeout_value(value)
         self._timeout = seconds
-        _check_fd(lib.cffisock_set_nonblocking(self._fd, seconds is not None))
+        check(lib.cffisock_set_nonblocking(self._fd, seconds is not None))
 
     def gettimeout(self):
         """Return the timeout in seconds (float), or None."""
@@ -259,29 +253,26 @@ class socket:
     def bind(self, address):
         """Bind the socket to ``address``."""
         sockaddr, length = to_sockaddr(self._family, address, "bind")
-        if lib.bind(self._fd, sockaddr, length) < 0:
-            raise_errno()
+        check(lib.cffisock_bind(self._fd, sockaddr, length))
 
     def listen(self, backlog=None):
         """Listen for connections (default backlog: min(SOMAXCONN, 128))."""
         if backlog is None:
             backlog = min(lib.SOMAXCONN, 128)
-        if lib.listen(self._fd, max(index(backlog), 0)) < 0:
-            raise_errno()
+        check(lib.cffisock_listen(self._fd, max(index(backlog), 0)))
 
     def _name(self, function):
         sockaddr, length, _storage = new_sockaddr()
-        if function(self._fd, sockaddr, length) < 0:
-            raise_errno()
+        check(function(self._fd, sockaddr, length))
         return from_sockaddr(sockaddr, length[0])
 
     def getsockname(self):
         """Return the socket's own address."""
-        return self._name(lib.getsockname)
+        return self._name(lib.cffisock_getsockname)
 
     def getpeername(self):
         """Return the address of the connected peer."""
-        return self._name(lib.getpeername)
+        return self._name(lib.cffisock_getpeername)
 
     def getsockopt(self, level, optname, buflen=None):
         """Return an integer option, or with ``buflen`` the option's bytes
@@ -289,16 +280,14 @@ class socket:
         if buflen is None or buflen == 0:
             value = ffi.new("int *")
             length = ffi.new("socklen_t *", ffi.sizeof("int"))
-            if lib.getsockopt(self._fd, level, optname, value, length) < 0:
-                raise_errno()
+            check(lib.cffisock_getsockopt(self._fd, level, optname, value, length))
             return value[0]
         buflen = index(buflen)
         if not 0 < buflen <= 1024:
             raise OSError("getsockopt buflen out of range")
         buffer = ffi.new("char[]", buflen)
         length = ffi.new("socklen_t *", buflen)
-        if lib.getsockopt(self._fd, level, optname, buffer, length) < 0:
-            raise_errno()
+        check(lib.cffisock_getsockopt(self._fd, level, optname, buffer, length))
         return ffi.unpack(buffer, length[0])
 
     def setsockopt(self, level, optname, value, optlen=None):
@@ -307,29 +296,29 @@ class socket:
         if optlen is not None:
             if value is not None:
                 raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
-            result = lib.setsockopt(self._fd, level, optname, ffi.NULL, index(optlen))
+            result = lib.cffisock_setsockopt(self._fd, level, optname, ffi.NULL,
+                                             index(optlen))
         elif isinstance(value, int) and _INT_MIN <= value <= _INT_MAX:
-            result = lib.setsockopt(self._fd, level, optname,
-                                    ffi.new("int *", value), ffi.sizeof("int"))
+            result = lib.cffisock_setsockopt(self._fd, level, optname,
+                                             ffi.new("int *", value), ffi.sizeof("int"))
         else:
             buffer = bytes_like(value)
-            result = lib.setsockopt(self._fd, level, optname, buffer, len(buffer))
-        if result < 0:
-            raise_errno()
+            result = lib.cffisock_setsockopt(self._fd, level, optname, buffer,
+                                             len(buffer))
+        check(result)
 
     def shutdown(self, how):
         """Shut down reading (SHUT_RD), writing (SHUT_WR) or both."""
-        if lib.shutdown(self._fd, how) < 0:
-            raise_errno()
+        check(lib.cffisock_shutdown(self._fd, how))
 
     # -- connections ----------------------------------------------------------
 
     def _connect(self, address, raise_timeout):
         """connect(2) with the socket's timeout; return the errno (0: done)."""
         sockaddr, length = to_sockaddr(self._family, address, "connect")
-        if lib.connect(self._fd, sockaddr, length) == 0:
+        err = -lib.cffisock_connect(self._fd, sockaddr, length)
+        if err == 0:
             return 0
-        err = ffi.errno
         if err == EINTR:
             # PEP 475: the handlers ran; the connection goes on in the
             # kernel, so wait for it unless the socket never waits.
@@ -360,14 +349,14 @@ class socket:
 
     def _accept(self):
         sockaddr, length, _storage = new_sockaddr()
-        fd = lib.accept4(self._fd, sockaddr, length, _SOCK_CLOEXEC)
+        fd = lib.cffisock_accept4(self._fd, sockaddr, length, _SOCK_CLOEXEC)
         if fd < 0:
-            fd = retry(self, ffi.errno, POLLIN, None, lib.accept4,
+            fd = retry(self, -fd, POLLIN, None, lib.cffisock_accept4,
                        self._fd, sockaddr, length, _SOCK_CLOEXEC)
         try:
             return fd, from_sockaddr(sockaddr, length[0])
         except BaseException:
-            lib.close(fd)
+            _close(fd)
             raise
 
     def accept(self):
@@ -388,7 +377,7 @@ class socket:
         size = len(data)
         sent = _send(self._fd, data, size, flags)
         if sent < 0:
-            sent = retry(self, ffi.errno, POLLOUT, None, _send,
+            sent = retry(self, -sent, POLLOUT, None, _send,
                          self._fd, data, size, flags)
         return sent
 
@@ -404,7 +393,7 @@ class socket:
         total = 0
         while True:
             if sent < 0:
-                sent = retry(self, ffi.errno, POLLOUT, deadline, _send,
+                sent = retry(self, -sent, POLLOUT, deadline, _send,
                              self._fd, view + total, size - total, flags)
             total += sent
             if total >= size:
@@ -423,7 +412,7 @@ class socket:
         size = len(data)
         sent = _sendto(self._fd, data, size, flags, sockaddr, length)
         if sent < 0:
-            sent = retry(self, ffi.errno, POLLOUT, None, _sendto,
+            sent = retry(self, -sent, POLLOUT, None, _sendto,
                          self._fd, data, size, flags, sockaddr, length)
         return sent
 
@@ -436,7 +425,7 @@ class socket:
         buffer = _new_uncleared("char[]", bufsize)
         received = _recv(self._fd, buffer, bufsize, flags)
         if received < 0:
-            received = retry(self, ffi.errno, POLLIN, None, _recv,
+            received = retry(self, -received, POLLIN, None, _recv,
                              self._fd, buffer, bufsize, flags)
         return _unpack(buffer, received)
 
@@ -447,7 +436,7 @@ class socket:
         nbytes = _receive_size(target, nbytes, "recv_into")
         received = _recv(self._fd, target, nbytes, flags)
         if received < 0:
-            received = retry(self, ffi.errno, POLLIN, None, _recv,
+            received = retry(self, -received, POLLIN, None, _recv,
                              self._fd, target, nbytes, flags)
         return received
 
@@ -470,7 +459,7 @@ class socket:
         sockaddr, length, _storage = new_sockaddr()
         received = _recvfrom(self._fd, target, nbytes, flags, sockaddr, length)
         if received < 0:
-            received = retry(self, ffi.errno, POLLIN, None, _recvfrom,
+            received = retry(self, -received, POLLIN, None, _recvfrom,
                              self._fd, target, nbytes, flags, sockaddr, length)
         return received, from_sockaddr(sockaddr, length[0])
 
@@ -510,8 +499,7 @@ def _describe(fd, family, type, proto):
     raise) and gives the family; SO_TYPE and SO_PROTOCOL give the rest.
     """
     sockaddr, length, _storage = new_sockaddr()
-    if lib.getsockname(fd, sockaddr, length) < 0:
-        raise_errno()
+    check(lib.cffisock_getsockname(fd, sockaddr, length))
     if family == -1:
         family = sockaddr.sa_family
     value = ffi.new("int *")
@@ -520,8 +508,7 @@ def _describe(fd, family, type, proto):
     for given, option in ((type, lib.SO_TYPE), (proto, lib.SO_PROTOCOL)):
         if given == -1:
             size[0] = ffi.sizeof("int")
-            if lib.getsockopt(fd, lib.SOL_SOCKET, option, value, size) < 0:
-                raise_errno()
+            check(lib.cffisock_getsockopt(fd, lib.SOL_SOCKET, option, value, size))
             given = value[0]
         answers.append(given)
     return family, answers[0], answers[1]

@@ -14,7 +14,7 @@ import math
 from time import monotonic
 
 from cffisock._errors import oserror, timed_out
-from cffisock._ffi import ffi, lib
+from cffisock._ffi import lib
 
 EINTR = lib.EINTR
 EAGAIN = lib.EAGAIN
@@ -55,15 +55,14 @@ def wait_fd(fd, events, deadline):
             if deadline is not None and deadline - monotonic() > 0:
                 continue  # poll rounds coarser than our deadline
             raise timed_out()
-        err = ffi.errno
-        if err != EINTR:
-            raise oserror(err)
+        if ready != -EINTR:
+            raise oserror(-ready)
 
 
 def retry(sock, err, events, deadline, function, *args):
     """Finish a socket call whose first attempt failed with ``err``.
 
-    ``function(*args)`` is the C call (returning a negative number on
+    ``function(*args)`` is the cffisock_ C wrapper (returning -errno on
     failure); ``sock`` supplies the descriptor and timeout; ``events`` is
     POLLIN or POLLOUT; ``deadline`` is the call's deadline if it already has
     one (sendall), else None and one is set at the first wait.  Returns the
@@ -81,4 +80,4 @@ def retry(sock, err, events, deadline, function, *args):
         result = function(*args)
         if result >= 0:
             return result
-        err = ffi.errno
+        err = -result
