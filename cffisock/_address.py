@@ -46,14 +46,13 @@ _ntohl = lib.ntohl
 
 
 def new_sockaddr():
-    """Return ``(sockaddr pointer, socklen_t pointer)`` for a result address.
+    """Return ``(storage, socklen_t pointer)`` for a result address.
 
-    The buffer is a zeroed sockaddr_storage and the length is preset to its
+    The storage is a zeroed sockaddr_storage and the length is preset to its
     size, ready for accept, recvfrom, getsockname and getpeername.
     """
-    storage = ffi.new("struct sockaddr_storage *")
-    length = ffi.new("socklen_t *", SOCKADDR_STORAGE_SIZE)
-    return ffi.cast("struct sockaddr *", storage), length, storage
+    return (ffi.new("struct sockaddr_storage *"),
+            ffi.new("socklen_t *", SOCKADDR_STORAGE_SIZE))
 
 
 def _port(port, caller):
@@ -132,7 +131,7 @@ def _inet(address, caller):
     sin.sin_family = AF_INET
     sin.sin_port = _htons(port)
     _resolve_into(host, AF_INET, ffi.addressof(sin.sin_addr))
-    return ffi.cast("struct sockaddr *", sin), _INET_SIZE
+    return sin, _INET_SIZE
 
 
 def _inet6(address, caller):
@@ -157,7 +156,7 @@ def _inet6(address, caller):
     sin6.sin6_flowinfo = _htonl(flowinfo)
     sin6.sin6_scope_id = scope_id
     _resolve_into(host, AF_INET6, ffi.addressof(sin6.sin6_addr))
-    return ffi.cast("struct sockaddr *", sin6), _INET6_SIZE
+    return sin6, _INET6_SIZE
 
 
 def encode_unix_path(path):
@@ -192,16 +191,19 @@ def _unix(address, caller):
     # A file system path is sent with its terminating NUL (the zeroed
     # storage has it); an abstract name is exactly its bytes.
     length = _SUN_PATH_OFFSET + len(path) + (0 if abstract else 1)
-    return ffi.cast("struct sockaddr *", sun), length
+    return sun, length
 
 
 _ENCODERS = {AF_INET: _inet, AF_INET6: _inet6, AF_UNIX: _unix}
 
 
 def to_sockaddr(family, address, caller):
-    """Return ``(struct sockaddr *, length)`` for ``address`` in ``family``.
+    """Return ``(sockaddr, length)`` for ``address`` in ``family``.
 
-    ``caller`` names the method in error messages, as the stdlib does.
+    ``sockaddr`` is the cdata that owns the C address (a struct sockaddr_in,
+    _in6 or _un): pass it itself to the C call, never a cast of it, so that it
+    stays alive.  ``caller`` names the method in error messages, as the
+    stdlib does.
     """
     encoder = _ENCODERS.get(family)
     if encoder is None:
@@ -209,14 +211,16 @@ def to_sockaddr(family, address, caller):
     return encoder(address, caller)
 
 
-def from_sockaddr(sockaddr, length):
-    """Return the Python form of the C address ``sockaddr`` of ``length``.
+def from_sockaddr(address, length):
+    """Return the Python form of the C address at ``address`` (any pointer
+    to a sockaddr, alive for the call) of ``length`` bytes.
 
     A zero length (an unconnected datagram peer, a TCP recvfrom) gives None;
     an unknown family gives ``(family, raw bytes)`` like the stdlib.
     """
     if length == 0:
         return None
+    sockaddr = ffi.cast("struct sockaddr *", address)
     family = sockaddr.sa_family
     if family == AF_INET:
         sin = ffi.cast("struct sockaddr_in *", sockaddr)

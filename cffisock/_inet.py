@@ -32,7 +32,7 @@ def inet_aton(ip_string):
     packed = ffi.new("struct in_addr *")
     if lib.inet_aton(_text_argument(ip_string, "inet_aton"), packed) == 0:
         raise OSError("illegal IP address string passed to inet_aton")
-    return ffi.unpack(ffi.cast("char *", packed), 4)
+    return bytes(ffi.buffer(packed))
 
 
 def inet_ntoa(packed_ip):
@@ -53,7 +53,7 @@ def inet_pton(address_family, ip_string):
     if lib.inet_pton(address_family, _text_argument(ip_string, "inet_pton"),
                      packed) != 1:
         raise OSError("illegal IP address string passed to inet_pton")
-    return ffi.unpack(ffi.cast("char *", packed), size)
+    return bytes(ffi.buffer(packed))
 
 
 def ntop(address_family, address):

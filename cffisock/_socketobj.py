@@ -262,9 +262,9 @@ class socket:
         check(lib.cffisock_listen(self._fd, max(index(backlog), 0)))
 
     def _name(self, function):
-        sockaddr, length, _storage = new_sockaddr()
-        check(function(self._fd, sockaddr, length))
-        return from_sockaddr(sockaddr, length[0])
+        storage, length = new_sockaddr()
+        check(function(self._fd, storage, length))
+        return from_sockaddr(storage, length[0])
 
     def getsockname(self):
         """Return the socket's own address."""
@@ -348,13 +348,13 @@ class socket:
         return self._connect(address, False)
 
     def _accept(self):
-        sockaddr, length, _storage = new_sockaddr()
-        fd = lib.cffisock_accept4(self._fd, sockaddr, length, _SOCK_CLOEXEC)
+        storage, length = new_sockaddr()
+        fd = lib.cffisock_accept4(self._fd, storage, length, _SOCK_CLOEXEC)
         if fd < 0:
             fd = retry(self, -fd, POLLIN, None, lib.cffisock_accept4,
-                       self._fd, sockaddr, length, _SOCK_CLOEXEC)
+                       self._fd, storage, length, _SOCK_CLOEXEC)
         try:
-            return fd, from_sockaddr(sockaddr, length[0])
+            return fd, from_sockaddr(storage, length[0])
         except BaseException:
             _close(fd)
             raise
@@ -456,12 +456,12 @@ class socket:
         return self._recvfrom(target, nbytes, flags)
 
     def _recvfrom(self, target, nbytes, flags):
-        sockaddr, length, _storage = new_sockaddr()
-        received = _recvfrom(self._fd, target, nbytes, flags, sockaddr, length)
+        storage, length = new_sockaddr()
+        received = _recvfrom(self._fd, target, nbytes, flags, storage, length)
         if received < 0:
             received = retry(self, -received, POLLIN, None, _recvfrom,
-                             self._fd, target, nbytes, flags, sockaddr, length)
-        return received, from_sockaddr(sockaddr, length[0])
+                             self._fd, target, nbytes, flags, storage, length)
+        return received, from_sockaddr(storage, length[0])
 
     # -- files -------------------------------------------------------------------------
 
@@ -498,10 +498,10 @@ def _describe(fd, family, type, proto):
     Like the stdlib: getsockname() proves it is a socket (EBADF, ENOTSOCK
     raise) and gives the family; SO_TYPE and SO_PROTOCOL give the rest.
     """
-    sockaddr, length, _storage = new_sockaddr()
-    check(lib.cffisock_getsockname(fd, sockaddr, length))
+    storage, length = new_sockaddr()
+    check(lib.cffisock_getsockname(fd, storage, length))
     if family == -1:
-        family = sockaddr.sa_family
+        family = storage.ss_family
     value = ffi.new("int *")
     size = ffi.new("socklen_t *")
     answers = []
