@@ -31,6 +31,7 @@ SOCKET_MODULES = [
     "arpa_inet",
     "sys_un",
     "netdb",
+    "net_if",
     "poll",
     "fcntl",
     "unistd",

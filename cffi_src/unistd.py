@@ -9,4 +9,5 @@ TYPES = ""
 FUNCTIONS, CUSTOMIZATIONS = errno_wrappers("""
 int close(int fd);
 int gethostname(char *name, size_t size);
+int sethostname(const char *name, size_t size);
 """)

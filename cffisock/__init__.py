@@ -17,7 +17,20 @@ from cffisock._connections import (  # noqa: F401 (_GLOBAL_DEFAULT_TIMEOUT)
 )
 from cffisock._errors import error, gaierror, herror, timeout
 from cffisock._inet import inet_aton, inet_ntoa, inet_ntop, inet_pton
-from cffisock._resolver import gethostname, getaddrinfo
+from cffisock._interfaces import if_indextoname, if_nameindex, if_nametoindex
+from cffisock._resolver import (
+    getaddrinfo,
+    getfqdn,
+    gethostbyaddr,
+    gethostbyname,
+    gethostbyname_ex,
+    gethostname,
+    getnameinfo,
+    getprotobyname,
+    getservbyname,
+    getservbyport,
+    sethostname,
+)
 from cffisock._socketobj import SocketType, socket
 from cffisock._timeouts import getdefaulttimeout, setdefaulttimeout
 
@@ -35,9 +48,12 @@ __version__ = "0.1.0"
 __all__ = [
     "AddressFamily", "AddressInfo", "MsgFlag", "SocketKind", "SocketType",
     "create_connection", "create_server", "error", "fromfd", "gaierror",
-    "getaddrinfo", "getdefaulttimeout", "gethostname", "has_dualstack_ipv6",
-    "has_ipv6", "herror", "htonl", "htons", "inet_aton", "inet_ntoa",
-    "inet_ntop", "inet_pton", "ntohl", "ntohs", "setdefaulttimeout", "socket",
+    "getaddrinfo", "getdefaulttimeout", "getfqdn", "gethostbyaddr",
+    "gethostbyname", "gethostbyname_ex", "gethostname", "getnameinfo",
+    "getprotobyname", "getservbyname", "getservbyport", "has_dualstack_ipv6",
+    "has_ipv6", "herror", "htonl", "htons", "if_indextoname", "if_nameindex",
+    "if_nametoindex", "inet_aton", "inet_ntoa", "inet_ntop", "inet_pton",
+    "ntohl", "ntohs", "setdefaulttimeout", "sethostname", "socket",
     "socketpair", "timeout",
 ]
 __all__.extend(name for name in _enums.CONSTANTS)

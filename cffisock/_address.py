@@ -24,15 +24,16 @@ Abstract names may hold any bytes.
 import os
 from operator import index
 
-from cffisock._errors import gai_error
+from cffisock._addrinfo import addrinfo
 from cffisock._ffi import ffi, lib
 from cffisock._inet import ntop
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
 AF_UNIX = lib.AF_UNIX
+AF_UNSPEC = lib.AF_UNSPEC
 
-SOCKADDR_STORAGE_SIZE = ffi.sizeof("struct sockaddr_storage")
+STORAGE_SIZE = ffi.sizeof("struct sockaddr_storage")
 _SUN_PATH_OFFSET = ffi.offsetof("struct sockaddr_un", "sun_path")
 _SUN_PATH_SIZE = ffi.sizeof(ffi.typeof("struct sockaddr_un").fields[1][1].type)
 _INET_SIZE = ffi.sizeof("struct sockaddr_in")
@@ -52,7 +53,7 @@ def new_sockaddr():
     size, ready for accept, recvfrom, getsockname and getpeername.
     """
     return (ffi.new("struct sockaddr_storage *"),
-            ffi.new("socklen_t *", SOCKADDR_STORAGE_SIZE))
+            ffi.new("socklen_t *", STORAGE_SIZE))
 
 
 def _port(port, caller):
@@ -83,39 +84,49 @@ def encode_host(host):
     return encoded
 
 
-def _resolve_into(host, family, sin_addr_ptr):
-    """Write the address of ``host`` for ``family`` into ``sin_addr_ptr``.
+def resolve_ip(name, family):
+    """Return a sockaddr_storage holding the address of ``name`` (bytes).
 
-    Returns the scope id getaddrinfo found (IPv6), which the caller ignores
-    like the stdlib: the tuple's scope id wins.
+    The stdlib's rules (CPython's ``setipaddr``): ``b''`` is the wildcard
+    address, ``b'<broadcast>'`` and ``b'255.255.255.255'`` INADDR_BROADCAST
+    (AF_INET only), numeric addresses are parsed without a lookup, and any
+    other name is resolved with getaddrinfo for ``family`` (AF_INET, AF_INET6
+    or AF_UNSPEC), its first address taken.  The storage's family says which
+    family was found.
     """
-    if host == b"":
-        return  # INADDR_ANY / in6addr_any: the storage is already zeroed
-    if host == b"<broadcast>":
-        if family != AF_INET:
+    storage = ffi.new("struct sockaddr_storage *")
+    if name == b"" and family != AF_UNSPEC:
+        storage.ss_family = family  # the wildcard: the zeroed address
+        return storage
+    if name == b"":
+        with addrinfo(ffi.NULL, b"0", family, lib.SOCK_DGRAM, 0,
+                      lib.AI_PASSIVE) as first:
+            if first.ai_next != ffi.NULL:
+                raise OSError("wildcard resolved to multiple address")
+            ffi.memmove(storage, first.ai_addr, min(first.ai_addrlen, STORAGE_SIZE))
+        return storage
+    if name in (b"<broadcast>", b"255.255.255.255"):
+        if family not in (AF_INET, AF_UNSPEC):
             raise OSError("address family mismatched")
-        sin_addr_ptr.s_addr = _htonl(lib.INADDR_BROADCAST)
-        return
-    if lib.inet_pton(family, host, sin_addr_ptr) == 1:
-        return
-    hints = ffi.new("struct addrinfo *")
-    hints.ai_family = family
-    result = ffi.new("struct addrinfo **")
-    system_errno = ffi.new("int *")
-    code = lib.cffisock_getaddrinfo(host, ffi.NULL, hints, result, system_errno)
-    if code != 0:
-        raise gai_error(code, system_errno[0])
-    try:
-        info = result[0]
-        if info.ai_family != family:
-            raise OSError("address family mismatched")
-        if family == AF_INET:
-            found = ffi.cast("struct sockaddr_in *", info.ai_addr).sin_addr
-        else:
-            found = ffi.cast("struct sockaddr_in6 *", info.ai_addr).sin6_addr
-        ffi.memmove(sin_addr_ptr, ffi.addressof(found), ffi.sizeof(found))
-    finally:
-        lib.freeaddrinfo(result[0])
+        sin = ffi.cast("struct sockaddr_in *", storage)
+        sin.sin_family = AF_INET
+        sin.sin_addr.s_addr = _htonl(lib.INADDR_BROADCAST)
+        return storage
+    if family in (AF_UNSPEC, AF_INET):
+        sin = ffi.cast("struct sockaddr_in *", storage)
+        if lib.inet_pton(AF_INET, name, ffi.addressof(sin.sin_addr)) == 1:
+            sin.sin_family = AF_INET
+            return storage
+    if family in (AF_UNSPEC, AF_INET6) and b"%" not in name:
+        sin6 = ffi.cast("struct sockaddr_in6 *", storage)
+        if lib.inet_pton(AF_INET6, name, ffi.addressof(sin6.sin6_addr)) == 1:
+            sin6.sin6_family = AF_INET6
+            return storage
+    with addrinfo(name, ffi.NULL, family) as first:
+        ffi.memmove(storage, first.ai_addr, min(first.ai_addrlen, STORAGE_SIZE))
+    if storage.ss_family not in (AF_INET, AF_INET6):
+        raise OSError("unknown address family")
+    return storage
 
 
 def _inet(address, caller):
@@ -127,11 +138,9 @@ def _inet(address, caller):
     host, port = address
     host = encode_host(host)
     port = _port(port, caller)
-    sin = ffi.new("struct sockaddr_in *")
-    sin.sin_family = AF_INET
-    sin.sin_port = _htons(port)
-    _resolve_into(host, AF_INET, ffi.addressof(sin.sin_addr))
-    return sin, _INET_SIZE
+    storage = resolve_ip(host, AF_INET)
+    ffi.cast("struct sockaddr_in *", storage).sin_port = _htons(port)
+    return storage, _INET_SIZE
 
 
 def _inet6(address, caller):
@@ -150,13 +159,13 @@ def _inet6(address, caller):
     scope_id = index(scope_id)
     if not 0 <= scope_id <= _MAX_SCOPE_ID:
         raise OverflowError("%s(): scope_id must be 0-4294967295." % caller)
-    sin6 = ffi.new("struct sockaddr_in6 *")
-    sin6.sin6_family = AF_INET6
+    storage = resolve_ip(host, AF_INET6)
+    sin6 = ffi.cast("struct sockaddr_in6 *", storage)
     sin6.sin6_port = _htons(port)
+    # The tuple's flowinfo and scope id win over what a lookup found.
     sin6.sin6_flowinfo = _htonl(flowinfo)
     sin6.sin6_scope_id = scope_id
-    _resolve_into(host, AF_INET6, ffi.addressof(sin6.sin6_addr))
-    return sin6, _INET6_SIZE
+    return storage, _INET6_SIZE
 
 
 def encode_unix_path(path):

@@ -1,18 +1,36 @@
 """Name resolution through the C library's netdb functions.
 
-getaddrinfo() returns the stdlib's 5-tuples ``(family, type, proto,
-canonname, sockaddr)`` with AddressFamily/SocketKind members and addresses in
-the socket module's forms; failures raise gaierror with the C library's code
-and text.
+getaddrinfo() and getnameinfo() raise gaierror with the C library's EAI_ code
+and gai_strerror text; the gethostby* family raises herror with h_errno and
+hstrerror text.  Every lookup is reentrant: getaddrinfo/getnameinfo are
+thread-safe, and the gethostby* calls use the ``_r`` variants with a buffer
+that grows on ERANGE, so threads resolving at once never share state.  cffi
+releases the GIL around each call.
 
-One deliberate difference: a host or port containing NUL raises ValueError,
-where the stdlib silently resolves the part before the NUL.
+Deliberate differences, where the stdlib silently uses another name or
+number than the one given: a host or port containing NUL raises ValueError in
+getaddrinfo (the stdlib resolves the part before the NUL), and a port outside
+0..65535 raises OverflowError in getnameinfo (the stdlib truncates it).
 """
 
-from cffisock._address import from_sockaddr
+import os
+from operator import index
+
+from cffisock._addrinfo import addrinfo, entries
+from cffisock._address import from_sockaddr, resolve_ip
 from cffisock._enums import as_family, as_kind
-from cffisock._errors import check, gai_error
+from cffisock._errors import check, gai_error, herror
 from cffisock._ffi import ffi, lib
+from cffisock._inet import ntop
+
+AF_INET = lib.AF_INET
+AF_INET6 = lib.AF_INET6
+_ERANGE = lib.ERANGE
+_MAX_FLOWINFO = (1 << 20) - 1
+_MAX_SCOPE_ID = (1 << 32) - 1
+
+
+# -- getaddrinfo / getnameinfo ----------------------------------------------------
 
 
 def _host_argument(host):
@@ -51,36 +69,252 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     """
     host = _host_argument(host)
     port = _port_argument(port)
-    hints = ffi.new("struct addrinfo *")
-    hints.ai_family = family
-    hints.ai_socktype = type
-    hints.ai_protocol = proto
-    hints.ai_flags = flags
-    result = ffi.new("struct addrinfo **")
-    system_errno = ffi.new("int *")
-    code = lib.cffisock_getaddrinfo(host, port, hints, result, system_errno)
+    with addrinfo(host, port, family, type, proto, flags) as first:
+        return [
+            (as_family(entry.ai_family), as_kind(entry.ai_socktype),
+             entry.ai_protocol,
+             _text(entry.ai_canonname) if entry.ai_canonname != ffi.NULL else "",
+             from_sockaddr(entry.ai_addr, entry.ai_addrlen))
+            for entry in entries(first)
+        ]
+
+
+def getnameinfo(sockaddr, flags):
+    """Translate ``(host, port[, flowinfo[, scope_id]])`` into a
+    ``(host, port)`` pair of strings, as NI_ ``flags`` say."""
+    if not isinstance(sockaddr, tuple):
+        raise TypeError("getnameinfo() argument 1 must be a tuple")
+    if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
+        raise TypeError("getnameinfo(): illegal sockaddr argument")
+    host, port, flowinfo, scope_id = sockaddr + (0, 0)[len(sockaddr) - 2:]
+    port, flowinfo, scope_id = index(port), index(flowinfo), index(scope_id)
+    flags = index(flags)
+    if not 0 <= port <= 0xFFFF:
+        raise OverflowError("getnameinfo(): port must be 0-65535.")
+    if not 0 <= flowinfo <= _MAX_FLOWINFO:
+        raise OverflowError("getnameinfo(): flowinfo must be 0-1048575.")
+    if not 0 <= scope_id <= _MAX_SCOPE_ID:
+        raise OverflowError("getnameinfo(): scope_id must be 0-4294967295.")
+    with addrinfo(_nul_free(host.encode("utf-8")), str(port).encode("ascii"),
+                  0, lib.SOCK_DGRAM, 0, lib.AI_NUMERICHOST) as first:
+        if first.ai_next != ffi.NULL:
+            raise OSError("sockaddr resolved to multiple addresses")
+        if first.ai_family == AF_INET:
+            if len(sockaddr) != 2:
+                raise OSError("IPv4 sockaddr must be 2 tuple")
+        elif first.ai_family == AF_INET6:
+            sin6 = ffi.cast("struct sockaddr_in6 *", first.ai_addr)
+            sin6.sin6_flowinfo = lib.htonl(flowinfo)
+            sin6.sin6_scope_id = scope_id
+        host_text = ffi.new("char[]", lib.NI_MAXHOST)
+        service_text = ffi.new("char[]", lib.NI_MAXSERV)
+        system_errno = ffi.new("int *")
+        code = lib.cffisock_getnameinfo(
+            first.ai_addr, first.ai_addrlen, host_text, lib.NI_MAXHOST,
+            service_text, lib.NI_MAXSERV, flags, system_errno)
     if code != 0:
         raise gai_error(code, system_errno[0])
-    answers = []
+    return ffi.string(host_text).decode("utf-8"), ffi.string(service_text).decode("utf-8")
+
+
+def _nul_free(encoded):
+    if b"\0" in encoded:
+        raise ValueError("embedded null character")
+    return encoded
+
+
+def _text(pointer):
+    return ffi.string(pointer).decode("utf-8")
+
+
+# -- the gethostby* family --------------------------------------------------------
+
+
+def _idna_name(name, caller):
+    """The stdlib's "et"/idna conversion: str by the IDNA codec, bytes-like
+    as they are, no NUL."""
+    if isinstance(name, str):
+        encoded = name.encode("idna")
+    elif isinstance(name, (bytes, bytearray)):
+        encoded = bytes(name)
+    else:
+        raise TypeError("%s() argument 1 must be str, bytes or bytearray, not %s"
+                        % (caller, type(name).__name__))
+    if b"\0" in encoded:
+        raise TypeError("%s() argument 1 must be encoded string without null "
+                        "bytes, not %s" % (caller, type(name).__name__))
+    return encoded
+
+
+def gethostbyname(hostname):
+    """Return the IPv4 address of ``hostname`` as a dotted string."""
+    storage = resolve_ip(_idna_name(hostname, "gethostbyname"), AF_INET)
+    return ntop(AF_INET, ffi.addressof(ffi.cast("struct sockaddr_in *", storage).sin_addr))
+
+
+def _lookup_host(lookup, family):
+    """Run a gethostby*_r ``lookup(hostent, buffer, size, result, h_errno)``
+    with a buffer that grows until it fits; return the stdlib's triple."""
+    hostent = ffi.new("struct hostent *")
+    result = ffi.new("struct hostent **")
+    h_errno = ffi.new("int *")
+    size = 16384
+    while True:
+        buffer = ffi.new("char[]", size)
+        error = lookup(hostent, buffer, size, result, h_errno)
+        if error != _ERANGE:
+            break
+        size *= 2
+    if result[0] == ffi.NULL:
+        raise herror(h_errno[0], _text(lib.hstrerror(h_errno[0])))
+    if hostent.h_addrtype != family:
+        raise OSError(lib.EAFNOSUPPORT, os.strerror(lib.EAFNOSUPPORT))
+    answer = (_text(hostent.h_name), _string_list(hostent.h_aliases),
+              [ntop(family, address) for address in _pointer_list(hostent.h_addr_list)])
+    del buffer  # the hostent's strings live there: alive until read
+    return answer
+
+
+def _pointer_list(array):
+    items = []
+    position = 0
+    while array[position] != ffi.NULL:
+        items.append(array[position])
+        position += 1
+    return items
+
+
+def _string_list(array):
+    return [_text(item) for item in _pointer_list(array)]
+
+
+def gethostbyname_ex(hostname):
+    """Return ``(hostname, aliases, addresses)`` of an IPv4 host name."""
+    name = _idna_name(hostname, "gethostbyname_ex")
+    resolve_ip(name, AF_INET)  # raises gaierror as the stdlib does
+    return _lookup_host(
+        lambda hostent, buffer, size, result, h_errno: lib.gethostbyname_r(
+            name, hostent, buffer, size, result, h_errno), AF_INET)
+
+
+def gethostbyaddr(ip_address):
+    """Return ``(hostname, aliases, addresses)`` for an IPv4 or IPv6 address
+    (or a name, which is resolved first)."""
+    storage = resolve_ip(_idna_name(ip_address, "gethostbyaddr"), lib.AF_UNSPEC)
+    family = storage.ss_family
+    if family == AF_INET:
+        address = ffi.addressof(ffi.cast("struct sockaddr_in *", storage).sin_addr)
+    else:
+        address = ffi.addressof(ffi.cast("struct sockaddr_in6 *", storage).sin6_addr)
+    length = ffi.sizeof(address[0])
+    return _lookup_host(
+        lambda hostent, buffer, size, result, h_errno: lib.gethostbyaddr_r(
+            address, length, family, hostent, buffer, size, result, h_errno),
+        family)
+
+
+def getfqdn(name=""):
+    """Return a fully qualified name for ``name`` (default: this host): the
+    first of the host's primary name and aliases that contains a dot, else
+    the name itself."""
+    name = name.strip()
+    if not name or name in ("0.0.0.0", "::"):
+        name = gethostname()
     try:
-        info = result[0]
-        while info != ffi.NULL:
-            canonname = info.ai_canonname
-            answers.append((
-                as_family(info.ai_family),
-                as_kind(info.ai_socktype),
-                info.ai_protocol,
-                ffi.string(canonname).decode("utf-8") if canonname != ffi.NULL else "",
-                from_sockaddr(info.ai_addr, info.ai_addrlen),
-            ))
-            info = info.ai_next
-    finally:
-        lib.freeaddrinfo(result[0])
-    return answers
+        hostname, aliases, _addresses = gethostbyaddr(name)
+    except OSError:
+        return name
+    for candidate in [hostname] + aliases:
+        if "." in candidate:
+            return candidate
+    return hostname
 
 
 def gethostname():
     """Return the host name of this machine."""
     buffer = ffi.new("char[]", 1024)
     check(lib.cffisock_gethostname(buffer, 1024))
-    return ffi.string(buffer).decode("utf-8", "surrogateescape")
+    return os.fsdecode(ffi.string(buffer))
+
+
+def sethostname(name):
+    """Set this machine's host name (needs privileges)."""
+    if isinstance(name, str):
+        name = os.fsencode(name)
+    else:
+        name = bytes(memoryview(name))
+    check(lib.cffisock_sethostname(_nul_free(name), len(name)))
+
+
+# -- services and protocols -----------------------------------------------------------
+
+
+def _lookup_entry(lookup, entry_type, extract):
+    """Run a get*_r ``lookup(entry, buffer, size, result)`` with a growing
+    buffer; return ``extract(entry)``, or None if nothing was found.
+
+    The entry's strings live in the buffer, so they are read here, while
+    the buffer is alive."""
+    entry = ffi.new(entry_type)
+    result = ffi.new(entry_type + "*")
+    size = 1024
+    while True:
+        buffer = ffi.new("char[]", size)
+        if lookup(entry, buffer, size, result) != _ERANGE:
+            break
+        size *= 2
+    found = extract(entry) if result[0] != ffi.NULL else None
+    del buffer  # alive until the strings were read
+    return found
+
+
+def _protocol_argument(protocolname):
+    return ffi.NULL if protocolname is None else _str_argument(protocolname)
+
+
+def _str_argument(text):
+    if not isinstance(text, str):
+        raise TypeError("str expected, not %s" % type(text).__name__)
+    return _nul_free(text.encode("utf-8"))
+
+
+def getservbyname(servicename, protocolname=None):
+    """Return the port number of a service name ('http'), optionally for one
+    protocol ('tcp' or 'udp')."""
+    name = _str_argument(servicename)
+    protocol = _protocol_argument(protocolname)
+    port = _lookup_entry(
+        lambda servent, buffer, size, result: lib.getservbyname_r(
+            name, protocol, servent, buffer, size, result), "struct servent *",
+        lambda servent: lib.ntohs(servent.s_port))
+    if port is None:
+        raise OSError("service/proto not found")
+    return port
+
+
+def getservbyport(port, protocolname=None):
+    """Return the service name of a port number, optionally for one
+    protocol."""
+    port = index(port)
+    if not 0 <= port <= 0xFFFF:
+        raise OverflowError("getservbyport: port must be 0-65535.")
+    protocol = _protocol_argument(protocolname)
+    name = _lookup_entry(
+        lambda servent, buffer, size, result: lib.getservbyport_r(
+            lib.htons(port), protocol, servent, buffer, size, result),
+        "struct servent *", lambda servent: _text(servent.s_name))
+    if name is None:
+        raise OSError("port/proto not found")
+    return name
+
+
+def getprotobyname(protocolname):
+    """Return the number of a protocol name ('tcp', 'icmp')."""
+    name = _str_argument(protocolname)
+    number = _lookup_entry(
+        lambda protoent, buffer, size, result: lib.getprotobyname_r(
+            name, protoent, buffer, size, result), "struct protoent *",
+        lambda protoent: protoent.p_proto)
+    if number is None:
+        raise OSError("protocol not found")
+    return number
