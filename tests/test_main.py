@@ -42,3 +42,27 @@ def test_unknown_command_is_refused():
     result = run_main("no-such-command")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def table_rows(output):
+    lines = output.splitlines()
+    assert lines[0].split() == ["family", "type", "proto", "canonname", "address"]
+    return [line.split(None, 4) for line in lines[1:]]
+
+
+def test_resolve_prints_getaddrinfo_as_a_table():
+    import socket as stdlib
+
+    result = run_main("resolve", "127.0.0.1", "80", "--type", "stream")
+    assert result.returncode == 0, result.stderr
+    expected = [[family.name, kind.name, str(proto), canonname or "-", repr(address)]
+                for family, kind, proto, canonname, address in stdlib.getaddrinfo(
+                    "127.0.0.1", 80, 0, stdlib.SOCK_STREAM, 0, stdlib.AI_CANONNAME)]
+    assert table_rows(result.stdout) == expected
+
+
+def test_resolve_reports_a_name_that_cannot_be_resolved():
+    # A label over 63 bytes fails locally, before any DNS query.
+    result = run_main("resolve", "a" * 64 + ".invalid")
+    assert result.returncode == 1
+    assert result.stdout.startswith("cannot resolve ")
