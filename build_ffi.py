@@ -1,9 +1,10 @@
 """Build cffisock's C extension out of line, in cffi's API mode.
 
-``ffibuilder`` is what setuptools' ``cffi_modules`` compiles: the module
-``cffisock._socket_cffi``, made from the per-header declarations in
-``cffi_src/`` (see that package's docstring for their shape).  It needs a C
-compiler and the system's socket headers; no OpenSSL.
+``ffibuilder`` and ``ssl_ffibuilder`` are what setuptools' ``cffi_modules``
+compiles: ``cffisock._socket_cffi`` (the socket headers; no OpenSSL) and
+``cffisock._ssl_cffi`` (OpenSSL's ssl.h, err.h, bio.h, pem.h and x509*.h,
+linked with libssl and libcrypto), made from the per-header declarations in
+``cffi_src/`` (see that package's docstring for their shape).
 
 Run ``python build_ffi.py`` to compile it in place (for development); normal
 installs go through ``pip install .``.
@@ -40,7 +41,7 @@ SOCKET_MODULES = [
 ]
 
 
-def build_ffi(module_name, module_names, prelude=""):
+def build_ffi(module_name, module_names, prelude="", **source_options):
     """Return an FFI builder for ``module_name`` from ``cffi_src`` modules.
 
     All TYPES are declared before any FUNCTIONS so that a header may use a
@@ -61,9 +62,18 @@ def build_ffi(module_name, module_names, prelude=""):
         + [module.INCLUDES for module in modules]
         + [module.CUSTOMIZATIONS for module in modules]
     )
-    ffi.set_source(module_name, source)
+    ffi.set_source(module_name, source, **source_options)
     return ffi
 
+
+SSL_MODULES = [
+    "openssl_types",
+    "openssl_err",
+    "openssl_bio",
+    "openssl_pem",
+    "openssl_x509",
+    "openssl_ssl",
+]
 
 ffibuilder = build_ffi(
     "cffisock._socket_cffi",
@@ -72,5 +82,13 @@ ffibuilder = build_ffi(
     prelude="#define _GNU_SOURCE 1",
 )
 
+# The TLS half is a second extension, so the socket half needs no OpenSSL.
+ssl_ffibuilder = build_ffi(
+    "cffisock._ssl_cffi",
+    SSL_MODULES,
+    libraries=["ssl", "crypto"],
+)
+
 if __name__ == "__main__":
-    ffibuilder.compile(tmpdir=HERE, verbose=True)
+    for builder in (ffibuilder, ssl_ffibuilder):
+        builder.compile(tmpdir=HERE, verbose=True)

@@ -54,6 +54,15 @@ __all__ = [
     "has_ipv6", "herror", "htonl", "htons", "if_indextoname", "if_nameindex",
     "if_nametoindex", "inet_aton", "inet_ntoa", "inet_ntop", "inet_pton",
     "ntohl", "ntohs", "setdefaulttimeout", "sethostname", "socket",
-    "socketpair", "timeout",
+    "socketpair", "ssl", "timeout",
 ]
 __all__.extend(name for name in _enums.CONSTANTS)
+
+
+def __getattr__(name):
+    # The spec's ssl() loads OpenSSL only when it is first used.
+    if name == "ssl":
+        from cffisock._legacy_ssl import ssl
+
+        return ssl
+    raise AttributeError("module 'cffisock' has no attribute %r" % (name,))

@@ -1,0 +1,12 @@
+INCLUDES = """
+#include <openssl/pem.h>
+"""
+
+TYPES = ""
+
+FUNCTIONS = """
+X509 *PEM_read_bio_X509(BIO *, X509 **, void *, void *);
+int PEM_write_bio_X509(BIO *, X509 *);
+"""
+
+CUSTOMIZATIONS = ""

@@ -1,0 +1,216 @@
+INCLUDES = """
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <errno.h>
+"""
+
+TYPES = """
+#define OPENSSL_VERSION_NUMBER ...
+#define OPENSSL_INIT_LOAD_SSL_STRINGS ...
+#define OPENSSL_INIT_LOAD_CRYPTO_STRINGS ...
+
+#define SSL_ERROR_NONE ...
+#define SSL_ERROR_SSL ...
+#define SSL_ERROR_WANT_READ ...
+#define SSL_ERROR_WANT_WRITE ...
+#define SSL_ERROR_WANT_X509_LOOKUP ...
+#define SSL_ERROR_SYSCALL ...
+#define SSL_ERROR_ZERO_RETURN ...
+#define SSL_ERROR_WANT_CONNECT ...
+
+#define SSL_VERIFY_NONE ...
+#define SSL_VERIFY_PEER ...
+#define SSL_VERIFY_FAIL_IF_NO_PEER_CERT ...
+#define SSL_VERIFY_POST_HANDSHAKE ...
+
+#define SSL_FILETYPE_PEM ...
+
+#define SSL_MODE_ENABLE_PARTIAL_WRITE ...
+#define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER ...
+#define SSL_MODE_AUTO_RETRY ...
+#define SSL_MODE_RELEASE_BUFFERS ...
+
+#define SSL_OP_ALL ...
+#define SSL_OP_NO_SSLv2 ...
+#define SSL_OP_NO_SSLv3 ...
+#define SSL_OP_NO_TLSv1 ...
+#define SSL_OP_NO_TLSv1_1 ...
+#define SSL_OP_NO_TLSv1_2 ...
+#define SSL_OP_NO_TLSv1_3 ...
+#define SSL_OP_NO_COMPRESSION ...
+#define SSL_OP_NO_TICKET ...
+#define SSL_OP_CIPHER_SERVER_PREFERENCE ...
+#define SSL_OP_SINGLE_DH_USE ...
+#define SSL_OP_SINGLE_ECDH_USE ...
+#define SSL_OP_NO_RENEGOTIATION ...
+#define SSL_OP_ENABLE_MIDDLEBOX_COMPAT ...
+#define SSL_OP_IGNORE_UNEXPECTED_EOF ...
+#define SSL_OP_LEGACY_SERVER_CONNECT ...
+
+#define TLS1_VERSION ...
+#define TLS1_1_VERSION ...
+#define TLS1_2_VERSION ...
+#define TLS1_3_VERSION ...
+
+#define SSL_R_CERTIFICATE_VERIFY_FAILED ...
+#define SSL_R_UNEXPECTED_EOF_WHILE_READING ...
+
+#define SSL_SESS_CACHE_CLIENT ...
+#define SSL_SESS_CACHE_SERVER ...
+#define TLSEXT_NAMETYPE_host_name ...
+
+struct cffisock_alpn {
+    const unsigned char *protocols;
+    unsigned int length;
+};
+"""
+
+FUNCTIONS = """
+int OPENSSL_init_ssl(uint64_t, const void *);
+const char *OpenSSL_version(int);
+
+const SSL_METHOD *TLS_method(void);
+const SSL_METHOD *TLS_client_method(void);
+const SSL_METHOD *TLS_server_method(void);
+
+SSL_CTX *SSL_CTX_new(const SSL_METHOD *);
+void SSL_CTX_free(SSL_CTX *);
+uint64_t SSL_CTX_set_options(SSL_CTX *, uint64_t);
+uint64_t SSL_CTX_clear_options(SSL_CTX *, uint64_t);
+uint64_t SSL_CTX_get_options(const SSL_CTX *);
+long SSL_CTX_set_mode(SSL_CTX *, long);
+void SSL_CTX_set_verify(SSL_CTX *, int, void *);
+int SSL_CTX_get_verify_mode(const SSL_CTX *);
+int SSL_CTX_set_min_proto_version(SSL_CTX *, int);
+int SSL_CTX_set_max_proto_version(SSL_CTX *, int);
+int SSL_CTX_get_min_proto_version(SSL_CTX *);
+int SSL_CTX_get_max_proto_version(SSL_CTX *);
+int SSL_CTX_use_certificate_chain_file(SSL_CTX *, const char *);
+int SSL_CTX_use_PrivateKey_file(SSL_CTX *, const char *, int);
+int SSL_CTX_check_private_key(const SSL_CTX *);
+void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX *, void *);
+int SSL_CTX_load_verify_locations(SSL_CTX *, const char *, const char *);
+int SSL_CTX_set_default_verify_paths(SSL_CTX *);
+int SSL_CTX_set_cipher_list(SSL_CTX *, const char *);
+OPENSSL_STACK *cffisock_SSL_CTX_get_ciphers(const SSL_CTX *);
+int SSL_CTX_set_alpn_protos(SSL_CTX *, const unsigned char *, unsigned int);
+X509_VERIFY_PARAM *SSL_CTX_get0_param(SSL_CTX *);
+long SSL_CTX_sess_number(SSL_CTX *);
+long SSL_CTX_sess_connect(SSL_CTX *);
+long SSL_CTX_sess_connect_good(SSL_CTX *);
+long SSL_CTX_sess_connect_renegotiate(SSL_CTX *);
+long SSL_CTX_sess_accept(SSL_CTX *);
+long SSL_CTX_sess_accept_good(SSL_CTX *);
+long SSL_CTX_sess_accept_renegotiate(SSL_CTX *);
+long SSL_CTX_sess_hits(SSL_CTX *);
+long SSL_CTX_sess_misses(SSL_CTX *);
+long SSL_CTX_sess_timeouts(SSL_CTX *);
+long SSL_CTX_sess_cache_full(SSL_CTX *);
+long SSL_CTX_set_session_cache_mode(SSL_CTX *, long);
+void cffisock_set_alpn_select(SSL_CTX *, struct cffisock_alpn *);
+
+SSL *SSL_new(SSL_CTX *);
+void SSL_free(SSL *);
+int SSL_set_fd(SSL *, int);
+void SSL_set_bio(SSL *, BIO *, BIO *);
+void SSL_set_connect_state(SSL *);
+void SSL_set_accept_state(SSL *);
+long SSL_set_mode(SSL *, long);
+long SSL_set_tlsext_host_name(SSL *, const char *);
+X509_VERIFY_PARAM *SSL_get0_param(SSL *);
+size_t SSL_pending(const SSL *);
+const char *SSL_get_version(const SSL *);
+const SSL_CIPHER *SSL_get_current_cipher(const SSL *);
+const char *SSL_CIPHER_get_name(const SSL_CIPHER *);
+const char *SSL_CIPHER_get_version(const SSL_CIPHER *);
+int SSL_CIPHER_get_bits(const SSL_CIPHER *, int *);
+void SSL_get0_alpn_selected(const SSL *, const unsigned char **, unsigned int *);
+long SSL_get_verify_result(const SSL *);
+X509 *SSL_get1_peer_certificate(const SSL *);
+OPENSSL_STACK *cffisock_SSL_get_peer_cert_chain(const SSL *);
+OPENSSL_STACK *cffisock_SSL_get0_verified_chain(const SSL *);
+OPENSSL_STACK *cffisock_SSL_get_ciphers(const SSL *);
+SSL_SESSION *SSL_get1_session(SSL *);
+int SSL_set_session(SSL *, SSL_SESSION *);
+void SSL_SESSION_free(SSL_SESSION *);
+int SSL_session_reused(const SSL *);
+int SSL_is_init_finished(const SSL *);
+int SSL_verify_client_post_handshake(SSL *);
+void SSL_set_post_handshake_auth(SSL *, int);
+const char *SSL_get_servername(const SSL *, const int);
+
+int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
+                    size_t *done, int *ssl_error, int *system_errno,
+                    unsigned long *error_code);
+"""
+
+CUSTOMIZATIONS = """
+/* The STACK_OF(...) accessors, through the generic stack type. */
+static OPENSSL_STACK *cffisock_SSL_CTX_get_ciphers(const SSL_CTX *ctx)
+{
+    return (OPENSSL_STACK *)SSL_CTX_get_ciphers(ctx);
+}
+static OPENSSL_STACK *cffisock_SSL_get_ciphers(const SSL *ssl)
+{
+    return (OPENSSL_STACK *)SSL_get_ciphers(ssl);
+}
+static OPENSSL_STACK *cffisock_SSL_get_peer_cert_chain(const SSL *ssl)
+{
+    return (OPENSSL_STACK *)SSL_get_peer_cert_chain(ssl);
+}
+static OPENSSL_STACK *cffisock_SSL_get0_verified_chain(const SSL *ssl)
+{
+    return (OPENSSL_STACK *)SSL_get0_verified_chain(ssl);
+}
+
+/* One TLS operation with its outcome read together: the error queue is
+   cleared before the call; after it, SSL_get_error, errno and the last
+   queued error are read before anything else can run.
+   operation: 0 handshake, 1 read, 2 write, 3 shutdown. */
+static int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
+                           size_t *done, int *ssl_error, int *system_errno,
+                           unsigned long *error_code)
+{
+    int result;
+    ERR_clear_error();
+    errno = 0;
+    *done = 0;
+    switch (operation) {
+    case 0: result = SSL_do_handshake(ssl); break;
+    case 1: result = SSL_read_ex(ssl, buffer, size, done); break;
+    case 2: result = SSL_write_ex(ssl, buffer, size, done); break;
+    default: result = SSL_shutdown(ssl); break;
+    }
+    *system_errno = errno;
+    *ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result);
+    *error_code = ERR_peek_last_error();
+    ERR_clear_error();
+    return result;
+}
+
+/* Server-side ALPN: choose from the context's list (wire format) with
+   SSL_select_next_proto; the struct and the list are owned by the Python
+   SSLContext, which outlives every connection made from it. */
+struct cffisock_alpn { const unsigned char *protocols; unsigned int length; };
+
+static int cffisock_alpn_select_cb(SSL *ssl, const unsigned char **out,
+                                   unsigned char *outlen,
+                                   const unsigned char *client,
+                                   unsigned int client_length, void *arg)
+{
+    const struct cffisock_alpn *ours = arg;
+    unsigned char *selected;
+    if (ours == NULL || ours->length == 0)
+        return SSL_TLSEXT_ERR_NOACK;
+    if (SSL_select_next_proto(&selected, outlen, ours->protocols, ours->length,
+                              client, client_length) != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    *out = selected;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static void cffisock_set_alpn_select(SSL_CTX *ctx, struct cffisock_alpn *ours)
+{
+    SSL_CTX_set_alpn_select_cb(ctx, cffisock_alpn_select_cb, ours);
+}
+"""

@@ -1,0 +1,850 @@
+"""TLS over OpenSSL for cffisock sockets, shaped like the stdlib's ``ssl``.
+
+Secure by default: a client context (``create_default_context()`` or
+``SSLContext(PROTOCOL_TLS_CLIENT)``) verifies the peer's certificate chain
+and its host name (checked by OpenSSL: ``X509_VERIFY_PARAM_set1_host`` /
+``set1_ip``), refuses anything below TLS 1.2, and turns compression and
+renegotiation off.  Less is an explicit opt-out (``check_hostname = False``,
+``verify_mode = CERT_NONE``).
+
+``SSLContext.wrap_socket`` gives an ``SSLSocket`` over a cffisock socket,
+whose timeout governs the handshake, reads, writes, ``sendall`` and
+``unwrap`` with one deadline per call; ``SSLContext.wrap_bio`` gives a
+sans-I/O ``SSLObject`` over two ``MemoryBIO`` objects.
+"""
+
+import errno
+import os
+from enum import IntEnum, IntFlag
+
+from cffisock._errors import timeout as _socket_timeout
+from cffisock._ffi import lib as _socket_lib
+from cffisock._socketobj import socket as _socket
+from cffisock._socketobj import bytes_like, writable_buffer
+from cffisock._tls_cert import decode_certificate, der_bytes
+from cffisock._tls_errors import (  # noqa: F401 (public names)
+    CertificateError,
+    SSLCertVerificationError,
+    SSLEOFError,
+    SSLError,
+    SSLSyscallError,
+    SSLWantReadError,
+    SSLWantWriteError,
+    SSLZeroReturnError,
+    queue_error,
+    tls_error,
+)
+from cffisock._tls_ffi import ffi, lib
+from cffisock._waiting import EINTR, POLLIN, POLLOUT, deadline_after, wait_fd
+
+OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
+OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
+
+#: The stdlib's protocol numbers for the two modern context kinds.
+PROTOCOL_TLS_CLIENT = 16
+PROTOCOL_TLS_SERVER = 17
+
+
+class TLSVersion(IntEnum):
+    MINIMUM_SUPPORTED = -2
+    MAXIMUM_SUPPORTED = -1
+    TLSv1 = lib.TLS1_VERSION
+    TLSv1_1 = lib.TLS1_1_VERSION
+    TLSv1_2 = lib.TLS1_2_VERSION
+    TLSv1_3 = lib.TLS1_3_VERSION
+
+
+class VerifyMode(IntEnum):
+    CERT_NONE = 0
+    CERT_OPTIONAL = 1
+    CERT_REQUIRED = 2
+
+
+CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED = VerifyMode
+
+
+class Options(IntFlag):
+    OP_ALL = lib.SSL_OP_ALL
+    OP_NO_SSLv2 = lib.SSL_OP_NO_SSLv2
+    OP_NO_SSLv3 = lib.SSL_OP_NO_SSLv3
+    OP_NO_TLSv1 = lib.SSL_OP_NO_TLSv1
+    OP_NO_TLSv1_1 = lib.SSL_OP_NO_TLSv1_1
+    OP_NO_TLSv1_2 = lib.SSL_OP_NO_TLSv1_2
+    OP_NO_TLSv1_3 = lib.SSL_OP_NO_TLSv1_3
+    OP_NO_COMPRESSION = lib.SSL_OP_NO_COMPRESSION
+    OP_NO_TICKET = lib.SSL_OP_NO_TICKET
+    OP_CIPHER_SERVER_PREFERENCE = lib.SSL_OP_CIPHER_SERVER_PREFERENCE
+    OP_SINGLE_DH_USE = lib.SSL_OP_SINGLE_DH_USE
+    OP_SINGLE_ECDH_USE = lib.SSL_OP_SINGLE_ECDH_USE
+    OP_NO_RENEGOTIATION = lib.SSL_OP_NO_RENEGOTIATION
+    OP_ENABLE_MIDDLEBOX_COMPAT = lib.SSL_OP_ENABLE_MIDDLEBOX_COMPAT
+    OP_IGNORE_UNEXPECTED_EOF = lib.SSL_OP_IGNORE_UNEXPECTED_EOF
+    OP_LEGACY_SERVER_CONNECT = lib.SSL_OP_LEGACY_SERVER_CONNECT
+
+
+globals().update(Options.__members__)
+
+
+class VerifyFlags(IntFlag):
+    VERIFY_DEFAULT = 0
+    VERIFY_CRL_CHECK_LEAF = lib.X509_V_FLAG_CRL_CHECK
+    VERIFY_CRL_CHECK_CHAIN = lib.X509_V_FLAG_CRL_CHECK | lib.X509_V_FLAG_CRL_CHECK_ALL
+    VERIFY_X509_STRICT = lib.X509_V_FLAG_X509_STRICT
+    VERIFY_X509_PARTIAL_CHAIN = lib.X509_V_FLAG_PARTIAL_CHAIN
+    VERIFY_X509_TRUSTED_FIRST = lib.X509_V_FLAG_TRUSTED_FIRST
+
+
+globals().update(VerifyFlags.__members__)
+
+_VERIFY_FLAGS = {
+    CERT_NONE: lib.SSL_VERIFY_NONE,
+    CERT_OPTIONAL: lib.SSL_VERIFY_PEER,
+    CERT_REQUIRED: lib.SSL_VERIFY_PEER | lib.SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+}
+_DEFAULT_OPTIONS = (
+    lib.SSL_OP_ALL | lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3
+    | lib.SSL_OP_NO_COMPRESSION | lib.SSL_OP_NO_RENEGOTIATION
+    | lib.SSL_OP_CIPHER_SERVER_PREFERENCE | lib.SSL_OP_SINGLE_DH_USE
+    | lib.SSL_OP_SINGLE_ECDH_USE | lib.SSL_OP_ENABLE_MIDDLEBOX_COMPAT)
+_MODES = (lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+          | lib.SSL_MODE_ENABLE_PARTIAL_WRITE | lib.SSL_MODE_AUTO_RETRY)
+_HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+
+
+def _fsencode(path):
+    return os.fsencode(path) if path is not None else ffi.NULL
+
+
+def _password_bytes(password):
+    if callable(password):
+        password = password()
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    if not isinstance(password, (bytes, bytearray)):
+        raise TypeError("password should be a string or callable")
+    return bytes(password)
+
+
+class SSLContext:
+    """Settings and certificates shared by TLS connections.
+
+    ``PROTOCOL_TLS_CLIENT`` contexts verify certificates and host names;
+    ``PROTOCOL_TLS_SERVER`` contexts do not ask for client certificates
+    unless ``verify_mode`` says so.  Both refuse TLS below 1.2.
+    """
+
+    def __init__(self, protocol=PROTOCOL_TLS_CLIENT):
+        if protocol == PROTOCOL_TLS_CLIENT:
+            method = lib.TLS_client_method()
+        elif protocol == PROTOCOL_TLS_SERVER:
+            method = lib.TLS_server_method()
+        else:
+            raise ValueError("invalid or unsupported protocol version %r" % (protocol,))
+        ctx = lib.SSL_CTX_new(method)
+        if ctx == ffi.NULL:
+            raise queue_error()
+        self._ctx = ffi.gc(ctx, lib.SSL_CTX_free)
+        self.protocol = protocol
+        self._check_hostname = False
+        self._alpn = None
+        self.post_handshake_auth = False
+        lib.SSL_CTX_set_options(ctx, _DEFAULT_OPTIONS)
+        lib.SSL_CTX_set_mode(ctx, _MODES)
+        lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
+        if protocol == PROTOCOL_TLS_CLIENT:
+            self.verify_mode = CERT_REQUIRED
+            self.check_hostname = True
+        else:
+            self.verify_mode = CERT_NONE
+        param = lib.SSL_CTX_get0_param(ctx)
+        lib.X509_VERIFY_PARAM_set_hostflags(param, lib.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+
+    # -- verification ---------------------------------------------------------------
+
+    @property
+    def verify_mode(self):
+        """CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED."""
+        mode = lib.SSL_CTX_get_verify_mode(self._ctx)
+        for name, flags in _VERIFY_FLAGS.items():
+            if mode & ~lib.SSL_VERIFY_POST_HANDSHAKE == flags:
+                return name
+        raise ValueError("invalid return value %d" % mode)
+
+    @verify_mode.setter
+    def verify_mode(self, value):
+        value = VerifyMode(value)
+        if value == CERT_NONE and self._check_hostname:
+            raise ValueError("Cannot set verify_mode to CERT_NONE when "
+                             "check_hostname is enabled.")
+        flags = _VERIFY_FLAGS[value]
+        if self.post_handshake_auth and value != CERT_NONE:
+            flags |= lib.SSL_VERIFY_POST_HANDSHAKE
+        lib.SSL_CTX_set_verify(self._ctx, flags, ffi.NULL)
+
+    @property
+    def check_hostname(self):
+        """Whether client connections check the server's host name."""
+        return self._check_hostname
+
+    @check_hostname.setter
+    def check_hostname(self, value):
+        value = bool(value)
+        if value and self.verify_mode == CERT_NONE:
+            self.verify_mode = CERT_REQUIRED
+        self._check_hostname = value
+
+    @property
+    def verify_flags(self):
+        """X509 verification flags (VerifyFlags)."""
+        return VerifyFlags(lib.X509_VERIFY_PARAM_get_flags(lib.SSL_CTX_get0_param(self._ctx))
+                           & sum(VerifyFlags))
+
+    @verify_flags.setter
+    def verify_flags(self, value):
+        param = lib.SSL_CTX_get0_param(self._ctx)
+        lib.X509_VERIFY_PARAM_clear_flags(param, sum(VerifyFlags))
+        lib.X509_VERIFY_PARAM_set_flags(param, int(value))
+
+    # -- protocol versions and options ----------------------------------------------------
+
+    def _version(self, getter):
+        version = getter(self._ctx)
+        return TLSVersion(version) if version else (
+            TLSVersion.MINIMUM_SUPPORTED if getter is lib.SSL_CTX_get_min_proto_version
+            else TLSVersion.MAXIMUM_SUPPORTED)
+
+    def _set_version(self, setter, value):
+        value = TLSVersion(value)
+        number = 0 if value < 0 else int(value)
+        if not setter(self._ctx, number):
+            raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
+
+    minimum_version = property(
+        lambda self: self._version(lib.SSL_CTX_get_min_proto_version),
+        lambda self, value: self._set_version(lib.SSL_CTX_set_min_proto_version, value),
+        doc="The lowest TLS version allowed (TLSVersion).")
+    maximum_version = property(
+        lambda self: self._version(lib.SSL_CTX_get_max_proto_version),
+        lambda self, value: self._set_version(lib.SSL_CTX_set_max_proto_version, value),
+        doc="The highest TLS version allowed (TLSVersion).")
+
+    @property
+    def options(self):
+        """OpenSSL options (Options flags)."""
+        return Options(lib.SSL_CTX_get_options(self._ctx) & sum(Options))
+
+    @options.setter
+    def options(self, value):
+        current = lib.SSL_CTX_get_options(self._ctx)
+        value = int(value)
+        lib.SSL_CTX_clear_options(self._ctx, current & ~value)
+        lib.SSL_CTX_set_options(self._ctx, value & ~current)
+
+    # -- certificates -----------------------------------------------------------------
+
+    def load_cert_chain(self, certfile, keyfile=None, password=None):
+        """Load this side's certificate chain and private key (PEM files).
+
+        ``password`` (str, bytes or a callable returning one) decrypts an
+        encrypted key; a callable is called once, before the key is read.
+        """
+        secret = ffi.NULL if password is None else ffi.new("char[]", _password_bytes(password))
+        lib.SSL_CTX_set_default_passwd_cb_userdata(self._ctx, secret)
+        try:
+            if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, _fsencode(certfile)):
+                raise _file_error(certfile)
+            if not lib.SSL_CTX_use_PrivateKey_file(
+                    self._ctx, _fsencode(keyfile if keyfile is not None else certfile),
+                    lib.SSL_FILETYPE_PEM):
+                raise _file_error(keyfile if keyfile is not None else certfile)
+            if not lib.SSL_CTX_check_private_key(self._ctx):
+                raise queue_error()
+        finally:
+            lib.SSL_CTX_set_default_passwd_cb_userdata(self._ctx, ffi.NULL)
+
+    def load_verify_locations(self, cafile=None, capath=None, cadata=None):
+        """Trust the CA certificates in ``cafile``, ``capath`` and/or
+        ``cadata`` (PEM text or DER bytes)."""
+        if cafile is None and capath is None and cadata is None:
+            raise TypeError("cafile, capath and cadata cannot be all omitted")
+        if cafile is not None or capath is not None:
+            if not lib.SSL_CTX_load_verify_locations(
+                    self._ctx, _fsencode(cafile), _fsencode(capath)):
+                raise _file_error(cafile or capath)
+        if cadata is not None:
+            self._load_cadata(cadata)
+
+    def _load_cadata(self, cadata):
+        store = lib.SSL_CTX_get_cert_store(self._ctx)
+        if isinstance(cadata, str):
+            data = cadata.encode("ascii")
+            bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data)), lib.BIO_free)
+            loaded = 0
+            while True:
+                certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
+                if certificate == ffi.NULL:
+                    break
+                lib.X509_STORE_add_cert(store, certificate)
+                lib.X509_free(certificate)
+                loaded += 1
+            lib.ERR_clear_error()
+            if not loaded:
+                raise SSLError(lib.SSL_ERROR_SSL, "no start line: cadata does not contain a certificate")
+            return
+        data = bytes(bytes_like(cadata))
+        pointer = ffi.new("unsigned char **", ffi.from_buffer(data))
+        end = len(data)
+        start = int(ffi.cast("uintptr_t", pointer[0]))
+        while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
+            remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
+            certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
+                                       remaining)
+            if certificate == ffi.NULL:
+                raise queue_error()
+            lib.X509_STORE_add_cert(store, certificate)
+            lib.X509_free(certificate)
+
+    def set_default_verify_paths(self):
+        """Trust the system's CA store (SSL_CERT_FILE/SSL_CERT_DIR honoured)."""
+        if not lib.SSL_CTX_set_default_verify_paths(self._ctx):
+            raise queue_error()
+
+    def load_default_certs(self, purpose=None):
+        """Trust the system's CA store."""
+        self.set_default_verify_paths()
+
+    def set_ciphers(self, ciphers):
+        """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
+        if not lib.SSL_CTX_set_cipher_list(self._ctx, ciphers.encode("ascii")):
+            lib.ERR_clear_error()
+            raise SSLError(lib.SSL_ERROR_SSL, "No cipher can be selected.")
+
+    def get_ciphers(self):
+        """The enabled ciphers, as dicts with name, protocol and bits."""
+        return [_cipher_dict(ffi.cast("SSL_CIPHER *", lib.OPENSSL_sk_value(stack, i)))
+                for stack in [lib.cffisock_SSL_CTX_get_ciphers(self._ctx)]
+                for i in range(lib.OPENSSL_sk_num(stack))]
+
+    def set_alpn_protocols(self, alpn_protocols):
+        """Offer (client) or accept (server) these ALPN protocol names."""
+        wire = b""
+        for protocol in alpn_protocols:
+            encoded = protocol.encode("ascii")
+            if not 0 < len(encoded) < 256:
+                raise ValueError("ALPN protocols must be 1 to 255 in length")
+            wire += bytes([len(encoded)]) + encoded
+        alpn = ffi.new("struct cffisock_alpn *")
+        buffer = ffi.new("unsigned char[]", wire)
+        alpn.protocols = buffer
+        alpn.length = len(wire)
+        self._alpn = (alpn, buffer)  # owned here: the callback reads them
+        if lib.SSL_CTX_set_alpn_protos(self._ctx, buffer, len(wire)) != 0:
+            raise queue_error()
+        lib.cffisock_set_alpn_select(self._ctx, alpn)
+
+    def session_stats(self):
+        """OpenSSL's session cache counters, as the stdlib names them."""
+        ctx = self._ctx
+        return {
+            "number": lib.SSL_CTX_sess_number(ctx),
+            "connect": lib.SSL_CTX_sess_connect(ctx),
+            "connect_good": lib.SSL_CTX_sess_connect_good(ctx),
+            "connect_renegotiate": lib.SSL_CTX_sess_connect_renegotiate(ctx),
+            "accept": lib.SSL_CTX_sess_accept(ctx),
+            "accept_good": lib.SSL_CTX_sess_accept_good(ctx),
+            "accept_renegotiate": lib.SSL_CTX_sess_accept_renegotiate(ctx),
+            "hits": lib.SSL_CTX_sess_hits(ctx),
+            "misses": lib.SSL_CTX_sess_misses(ctx),
+            "timeouts": lib.SSL_CTX_sess_timeouts(ctx),
+            "cache_full": lib.SSL_CTX_sess_cache_full(ctx),
+        }
+
+    # -- connections --------------------------------------------------------------------
+
+    def _new_connection(self, server_side, server_hostname, session):
+        if server_side and self.protocol == PROTOCOL_TLS_CLIENT:
+            raise ValueError("Cannot create a server socket with a "
+                             "PROTOCOL_TLS_CLIENT context")
+        if not server_side and self.protocol == PROTOCOL_TLS_SERVER:
+            raise ValueError("Cannot create a client socket with a "
+                             "PROTOCOL_TLS_SERVER context")
+        if server_side and server_hostname:
+            raise ValueError("server_hostname can only be specified in client mode")
+        if not server_side and self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        return _Connection(self, server_side, server_hostname, session)
+
+    def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True,
+                    suppress_ragged_eofs=True, server_hostname=None, session=None):
+        """Return an SSLSocket that takes over ``sock`` (a connected or
+        connectable cffisock socket); ``sock`` is detached."""
+        connection = self._new_connection(server_side, server_hostname, session)
+        return SSLSocket._create(sock, connection, do_handshake_on_connect,
+                                 suppress_ragged_eofs)
+
+    def wrap_bio(self, incoming, outgoing, server_side=False, server_hostname=None,
+                 session=None):
+        """Return an SSLObject reading TLS records from ``incoming`` and
+        writing them to ``outgoing`` (both MemoryBIO)."""
+        connection = self._new_connection(server_side, server_hostname, session)
+        connection.attach_bios(incoming, outgoing)
+        return SSLObject(connection)
+
+
+def _file_error(path):
+    error = queue_error()
+    if path is not None and not os.path.exists(os.fsdecode(path)):
+        return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    return error
+
+
+def _cipher_dict(cipher):
+    bits = ffi.new("int *")
+    strength = lib.SSL_CIPHER_get_bits(cipher, bits)
+    return {"name": ffi.string(lib.SSL_CIPHER_get_name(cipher)).decode("ascii"),
+            "protocol": ffi.string(lib.SSL_CIPHER_get_version(cipher)).decode("ascii"),
+            "strength_bits": strength, "alg_bits": bits[0]}
+
+
+class MemoryBIO:
+    """An in-memory buffer of TLS bytes, for SSLObject."""
+
+    def __init__(self):
+        bio = lib.BIO_new(lib.BIO_s_mem())
+        if bio == ffi.NULL:
+            raise MemoryError()
+        # An empty buffer means "no data yet" (WANT_READ), not end of file.
+        lib.BIO_set_mem_eof_return(bio, -1)
+        self._bio = ffi.gc(bio, lib.BIO_free)
+        self._eof_written = False
+
+    @property
+    def pending(self):
+        """The number of bytes buffered."""
+        return lib.BIO_ctrl_pending(self._bio)
+
+    @property
+    def eof(self):
+        """True once write_eof() was called and the buffer is empty."""
+        return self._eof_written and self.pending == 0
+
+    def read(self, size=-1):
+        """Take up to ``size`` bytes (all if negative)."""
+        size = self.pending if size < 0 else min(size, self.pending)
+        buffer = _new_uncleared("char[]", size)
+        count = lib.BIO_read(self._bio, buffer, size) if size else 0
+        return ffi.unpack(buffer, max(count, 0))
+
+    def write(self, data):
+        """Append bytes; return how many."""
+        if self._eof_written:
+            raise SSLError(lib.SSL_ERROR_SSL, "cannot write() after write_eof()")
+        view = bytes_like(data)
+        if len(view) == 0:
+            return 0
+        written = lib.BIO_write(self._bio, view, len(view))
+        if written < 0:
+            raise queue_error()
+        return written
+
+    def write_eof(self):
+        """Mark the end of the stream: once drained, reads see EOF."""
+        self._eof_written = True
+        lib.BIO_set_mem_eof_return(self._bio, 0)
+
+
+class _Connection:
+    """One OpenSSL ``SSL`` and the operations on it.
+
+    ``run(operation, buffer, size, wait)`` performs one TLS operation through
+    ``cffisock_ssl_io``; ``wait(want_write)`` is called when OpenSSL needs
+    the socket to become readable or writable (it raises to give up).
+    """
+
+    def __init__(self, context, server_side, server_hostname, session):
+        ssl = lib.SSL_new(context._ctx)
+        if ssl == ffi.NULL:
+            raise queue_error()
+        self.ssl = ffi.gc(ssl, lib.SSL_free)
+        self.context = context
+        self.server_side = server_side
+        self.server_hostname = server_hostname
+        self.handshake_done = False
+        self._done = ffi.new("size_t *")
+        self._ssl_error = ffi.new("int *")
+        self._errno = ffi.new("int *")
+        self._error_code = ffi.new("unsigned long *")
+        lib.SSL_set_mode(ssl, _MODES)
+        if server_side:
+            lib.SSL_set_accept_state(ssl)
+        else:
+            lib.SSL_set_connect_state(ssl)
+            if context.post_handshake_auth:
+                lib.SSL_set_post_handshake_auth(ssl, 1)
+            if server_hostname:
+                self._set_hostname(server_hostname)
+            if session is not None:
+                if not lib.SSL_set_session(ssl, session._session):
+                    raise queue_error()
+
+    def _set_hostname(self, hostname):
+        encoded = hostname.encode("idna") if isinstance(hostname, str) else bytes(hostname)
+        is_ip = _is_ip_address(encoded)
+        if not is_ip:
+            # SNI is sent whenever a host name (not an address) is given.
+            if not lib.SSL_set_tlsext_host_name(self.ssl, encoded):
+                raise queue_error()
+        if self.context.check_hostname:
+            param = lib.SSL_get0_param(self.ssl)
+            ok = (lib.X509_VERIFY_PARAM_set1_ip_asc(param, encoded) if is_ip
+                  else lib.X509_VERIFY_PARAM_set1_host(param, encoded, len(encoded)))
+            if not ok:
+                raise queue_error()
+
+    def attach_fd(self, fd):
+        if not lib.SSL_set_fd(self.ssl, fd):
+            raise queue_error()
+
+    def attach_bios(self, incoming, outgoing):
+        # SSL_set_bio takes over one reference of each BIO; the MemoryBIO
+        # objects keep theirs.
+        lib.BIO_up_ref(incoming._bio)
+        lib.BIO_up_ref(outgoing._bio)
+        lib.SSL_set_bio(self.ssl, incoming._bio, outgoing._bio)
+        self._bios = (incoming, outgoing)
+
+    def run(self, operation, buffer, size, wait):
+        """Perform ``operation`` until it completes; return its byte count
+        (or SSL_shutdown's result)."""
+        while True:
+            result = lib.cffisock_ssl_io(self.ssl, operation, buffer, size, self._done,
+                                         self._ssl_error, self._errno, self._error_code)
+            if result > 0 or (operation == _SHUTDOWN and result == 0):
+                return self._done[0] if operation in (_READ, _WRITE) else result
+            ssl_error = self._ssl_error[0]
+            if ssl_error == lib.SSL_ERROR_WANT_READ:
+                wait(False)
+            elif ssl_error == lib.SSL_ERROR_WANT_WRITE:
+                wait(True)
+            elif (ssl_error == lib.SSL_ERROR_SYSCALL and self._errno[0] == EINTR
+                  and not self._error_code[0]):
+                continue  # PEP 475: the signal handlers ran; retry
+            else:
+                raise tls_error(self.ssl, result, ssl_error, self._errno[0],
+                                self._error_code[0], self.server_hostname)
+
+    # -- what the connection negotiated ---------------------------------------------------
+
+    def getpeercert(self, binary_form):
+        if not self.handshake_done:
+            raise ValueError("handshake not done yet")
+        certificate = lib.SSL_get1_peer_certificate(self.ssl)
+        if certificate == ffi.NULL:
+            return None
+        try:
+            if binary_form:
+                return der_bytes(certificate)
+            if lib.SSL_get_verify_result(self.ssl) != lib.X509_V_OK or \
+                    self.context.verify_mode == CERT_NONE:
+                return {}
+            return decode_certificate(certificate)
+        finally:
+            lib.X509_free(certificate)
+
+    def chain(self, stack):
+        if stack == ffi.NULL:
+            return []
+        return [der_bytes(ffi.cast("X509 *", lib.OPENSSL_sk_value(stack, i)))
+                for i in range(lib.OPENSSL_sk_num(stack))]
+
+    def cipher(self):
+        current = lib.SSL_get_current_cipher(self.ssl)
+        if current == ffi.NULL:
+            return None
+        details = _cipher_dict(current)
+        return details["name"], details["protocol"], details["strength_bits"]
+
+    def version(self):
+        if not self.handshake_done:
+            return None
+        return ffi.string(lib.SSL_get_version(self.ssl)).decode("ascii")
+
+    def selected_alpn_protocol(self):
+        data = ffi.new("unsigned char **")
+        length = ffi.new("unsigned int *")
+        lib.SSL_get0_alpn_selected(self.ssl, data, length)
+        if data[0] == ffi.NULL or length[0] == 0:
+            return None
+        return ffi.unpack(ffi.cast("char *", data[0]), length[0]).decode("ascii")
+
+    def session(self):
+        session = lib.SSL_get1_session(self.ssl)
+        if session == ffi.NULL:
+            return None
+        return SSLSession(ffi.gc(session, lib.SSL_SESSION_free))
+
+
+def _is_ip_address(encoded):
+    probe = ffi.new("unsigned char[16]")
+    return any(_socket_lib.inet_pton(family, encoded, probe) == 1
+               for family in (_socket_lib.AF_INET, _socket_lib.AF_INET6))
+
+
+class SSLSession:
+    """A TLS session, to resume with ``wrap_socket(..., session=)``."""
+
+    def __init__(self, session):
+        self._session = session
+
+
+class _TLSMethods:
+    """What SSLSocket and SSLObject share: the negotiated details."""
+
+    __slots__ = ()
+
+    def getpeercert(self, binary_form=False):
+        """The peer's certificate: a dict (empty if it was not verified),
+        DER bytes with ``binary_form=True``, or None if there is none."""
+        return self._connection.getpeercert(binary_form)
+
+    def get_verified_chain(self):
+        """The verified chain, leaf first, as DER bytes."""
+        return self._connection.chain(lib.cffisock_SSL_get0_verified_chain(self._connection.ssl))
+
+    def get_unverified_chain(self):
+        """The chain the peer sent, as DER bytes."""
+        return self._connection.chain(lib.cffisock_SSL_get_peer_cert_chain(self._connection.ssl))
+
+    def cipher(self):
+        """``(name, protocol, secret bits)`` of the negotiated cipher."""
+        return self._connection.cipher()
+
+    def version(self):
+        """The negotiated protocol ('TLSv1.3'), or None before the handshake."""
+        return self._connection.version()
+
+    def selected_alpn_protocol(self):
+        """The ALPN protocol both sides chose, or None."""
+        return self._connection.selected_alpn_protocol()
+
+    def pending(self):
+        """Decrypted bytes ready to read without I/O."""
+        return lib.SSL_pending(self._connection.ssl)
+
+    @property
+    def session(self):
+        """The TLS session, for resumption."""
+        return self._connection.session()
+
+    @property
+    def session_reused(self):
+        """True if the handshake resumed a session."""
+        return bool(lib.SSL_session_reused(self._connection.ssl))
+
+    @property
+    def server_hostname(self):
+        return self._connection.server_hostname
+
+    @property
+    def server_side(self):
+        return self._connection.server_side
+
+    @property
+    def context(self):
+        return self._connection.context
+
+    def verify_client_post_handshake(self):
+        """Ask a TLS 1.3 client for its certificate after the handshake."""
+        if not lib.SSL_verify_client_post_handshake(self._connection.ssl):
+            raise queue_error()
+
+
+class SSLObject(_TLSMethods):
+    """A TLS connection over two MemoryBIOs (no I/O of its own): each call
+    either completes or raises SSLWantReadError/SSLWantWriteError."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def _run(self, operation, buffer=ffi.NULL, size=0):
+        def give_up(want_write):
+            raise tls_error(self._connection.ssl, -1,
+                            lib.SSL_ERROR_WANT_WRITE if want_write else lib.SSL_ERROR_WANT_READ,
+                            0, 0)
+        return self._connection.run(operation, buffer, size, give_up)
+
+    def do_handshake(self):
+        """Advance the handshake."""
+        self._run(_HANDSHAKE)
+        self._connection.handshake_done = True
+
+    def read(self, len=1024, buffer=None):
+        """Decrypt up to ``len`` bytes (into ``buffer`` if given)."""
+        try:
+            if buffer is not None:
+                target = writable_buffer(buffer, "read")
+                return self._run(_READ, target, min(len, target.__len__()))
+            data = _new_uncleared("char[]", len)
+            return ffi.unpack(data, self._run(_READ, data, len))
+        except SSLZeroReturnError:
+            return 0 if buffer is not None else b""
+
+    def write(self, data):
+        """Encrypt ``data``; return the number of bytes taken."""
+        view = bytes_like(data)
+        return self._run(_WRITE, view, view.__len__())
+
+    def unwrap(self):
+        """Start (or finish) the TLS shutdown."""
+        self._run(_SHUTDOWN)
+
+
+class SSLSocket(_TLSMethods, _socket):
+    """A cffisock socket speaking TLS (from ``SSLContext.wrap_socket``)."""
+
+    __slots__ = ("_connection", "_suppress_ragged_eofs", "_handshake_on_connect")
+
+    @classmethod
+    def _create(cls, sock, connection, do_handshake_on_connect, suppress_ragged_eofs):
+        timeout = sock.gettimeout()
+        family, kind, proto = sock.family, sock.type, sock.proto
+        fd = sock.detach()
+        self = cls._from_fd(fd, family, kind, proto)
+        self._connection = connection
+        self._suppress_ragged_eofs = suppress_ragged_eofs
+        self._handshake_on_connect = do_handshake_on_connect
+        self.settimeout(timeout)
+        connection.attach_fd(fd)
+        try:
+            self.getpeername()
+        except OSError:
+            return self  # not connected yet: connect() will shake hands
+        if do_handshake_on_connect:
+            try:
+                self.do_handshake()
+            except BaseException:
+                self.close()
+                raise
+        return self
+
+    def _wait(self, deadline):
+        def wait(want_write):
+            if self._timeout == 0.0:
+                raise tls_error(self._connection.ssl, -1,
+                                lib.SSL_ERROR_WANT_WRITE if want_write
+                                else lib.SSL_ERROR_WANT_READ, 0, 0)
+            wait_fd(self._fd, POLLOUT if want_write else POLLIN, deadline)
+        return wait
+
+    def _run(self, operation, buffer=ffi.NULL, size=0):
+        deadline = deadline_after(self._timeout) if self._timeout else None
+        try:
+            return self._connection.run(operation, buffer, size, self._wait(deadline))
+        except _socket_timeout:
+            raise _socket_timeout("The %s operation timed out" % (
+                ("handshake", "read", "write", "shutdown")[operation],)) from None
+
+    def do_handshake(self, block=False):
+        """Perform the TLS handshake (the socket's timeout bounds it)."""
+        self._run(_HANDSHAKE)
+        self._connection.handshake_done = True
+
+    def connect(self, address):
+        """Connect, then shake hands if do_handshake_on_connect."""
+        _socket.connect(self, address)
+        if self._handshake_on_connect:
+            self.do_handshake()
+
+    def read(self, len=1024, buffer=None):
+        """Read up to ``len`` decrypted bytes (into ``buffer`` if given)."""
+        if buffer is not None:
+            target = writable_buffer(buffer, "read")
+            return self._read_into(target, min(len, target.__len__()))
+        data = _new_uncleared("char[]", len)
+        return ffi.unpack(data, self._read_into(data, len))
+
+    def _read_into(self, target, size):
+        if size == 0:
+            return 0
+        try:
+            return self._run(_READ, target, size)
+        except SSLZeroReturnError:
+            return 0
+        except SSLEOFError:
+            if self._suppress_ragged_eofs:
+                return 0
+            raise
+
+    def write(self, data):
+        """Encrypt and send ``data``; return the number of bytes taken."""
+        view = bytes_like(data)
+        return self._run(_WRITE, view, view.__len__())
+
+    def recv(self, buflen=1024, flags=0):
+        if flags:
+            raise ValueError("non-zero flags not allowed in calls to recv() on %s"
+                             % self.__class__)
+        return self.read(buflen)
+
+    def recv_into(self, buffer, nbytes=None, flags=0):
+        if flags:
+            raise ValueError("non-zero flags not allowed in calls to recv_into() on %s"
+                             % self.__class__)
+        target = writable_buffer(buffer, "recv_into")
+        size = target.__len__() if not nbytes else nbytes
+        return self._read_into(target, size)
+
+    def send(self, data, flags=0):
+        if flags:
+            raise ValueError("non-zero flags not allowed in calls to send() on %s"
+                             % self.__class__)
+        return self.write(data)
+
+    def sendall(self, data, flags=0):
+        """Send all of ``data``; the timeout bounds the whole call."""
+        if flags:
+            raise ValueError("non-zero flags not allowed in calls to sendall() on %s"
+                             % self.__class__)
+        view = bytes_like(data)
+        size = view.__len__()
+        deadline = deadline_after(self._timeout) if self._timeout else None
+        wait = self._wait(deadline)
+        total = 0
+        try:
+            while total < size:
+                total += self._connection.run(_WRITE, view + total, size - total, wait)
+        except _socket_timeout:
+            raise _socket_timeout("The write operation timed out") from None
+
+    def unwrap(self):
+        """Shut TLS down and return the plain cffisock socket."""
+        if self._run(_SHUTDOWN) == 0:
+            self._run(_SHUTDOWN)
+        timeout = self._timeout
+        family, kind, proto = self._family, self._type, self._proto
+        plain = _socket._from_fd(self.detach(), family, kind, proto)
+        plain.settimeout(timeout)
+        return plain
+
+    def sendto(self, *args):
+        raise ValueError("sendto not allowed on instances of %s" % self.__class__)
+
+    def recvfrom(self, *args):
+        raise ValueError("recvfrom not allowed on instances of %s" % self.__class__)
+
+    def recvfrom_into(self, *args):
+        raise ValueError("recvfrom_into not allowed on instances of %s" % self.__class__)
+
+
+def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=None):
+    """A client context that verifies certificates against the system's CA
+    store (or the given CAs) and checks host names, TLS 1.2 at least."""
+    context = SSLContext(PROTOCOL_TLS_CLIENT)
+    if cafile is not None or capath is not None or cadata is not None:
+        context.load_verify_locations(cafile, capath, cadata)
+    else:
+        context.load_default_certs()
+    return context

@@ -1,0 +1,235 @@
+"""cffisock.tls against the stdlib's ssl module as an independent peer, with
+certificates made by trustme; everything on 127.0.0.1."""
+
+import hashlib
+import socket as stdlib_socket
+import ssl as stdlib_ssl
+import threading
+
+import pytest
+import trustme
+
+import cffisock
+from cffisock import tls
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def server_cert(ca):
+    return ca.issue_cert("localhost", "127.0.0.1")
+
+
+def stdlib_server_context(server_cert, alpn=None):
+    context = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
+    server_cert.configure_cert(context)
+    if alpn:
+        context.set_alpn_protocols(alpn)
+    return context
+
+
+class StdlibEchoServer:
+    """A stdlib ssl server on 127.0.0.1 that echoes one connection (or
+    records the handshake error)."""
+
+    def __init__(self, context):
+        self.listener = stdlib_socket.create_server(("127.0.0.1", 0))
+        self.address = self.listener.getsockname()
+        self.context = context
+        self.error = None
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        conn, _ = self.listener.accept()
+        conn.settimeout(20)
+        try:
+            with self.context.wrap_socket(conn, server_side=True) as tls_conn:
+                while True:
+                    data = tls_conn.recv(65536)
+                    if not data:
+                        break
+                    tls_conn.sendall(data)
+        except (OSError, stdlib_ssl.SSLError) as exc:
+            self.error = exc
+        finally:
+            conn.close()
+
+    def close(self):
+        self.thread.join(20)
+        self.listener.close()
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def echo_server(server_cert):
+    server = StdlibEchoServer(stdlib_server_context(server_cert, ["h2", "http/1.1"]))
+    yield server
+    server.close()
+
+
+def client_context(ca):
+    return tls.create_default_context(cadata=ca.cert_pem.bytes().decode("ascii"))
+
+
+def connect(context, address, hostname):
+    raw = cffisock.create_connection(address, timeout=20)
+    return context.wrap_socket(raw, server_hostname=hostname)
+
+
+def recv_exactly(sock, size):
+    chunks, received = [], 0
+    for _ in range(100000):
+        if received >= size:
+            break
+        chunk = sock.recv(min(size - received, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
+
+
+def test_default_client_context_is_secure():
+    context = tls.create_default_context()
+    assert context.verify_mode == tls.CERT_REQUIRED
+    assert context.check_hostname is True
+    assert context.minimum_version == tls.TLSVersion.TLSv1_2
+    assert context.options & tls.OP_NO_COMPRESSION
+    assert context.options & tls.OP_NO_RENEGOTIATION
+
+
+def test_verified_client_talks_to_stdlib_server(ca, echo_server):
+    context = client_context(ca)
+    context.set_alpn_protocols(["http/1.1"])
+    with connect(context, echo_server.address, "localhost") as sock:
+        assert sock.version() in ("TLSv1.2", "TLSv1.3")
+        assert sock.selected_alpn_protocol() == "http/1.1"
+        name, protocol, bits = sock.cipher()
+        assert bits >= 128
+        payload = bytes(range(256)) * 4096  # 1 MiB
+        sock.sendall(payload)
+        assert hashlib.sha256(recv_exactly(sock, len(payload))).digest() == \
+            hashlib.sha256(payload).digest()
+
+
+def test_getpeercert_equals_the_stdlib(ca, server_cert, echo_server):
+    with connect(client_context(ca), echo_server.address, "localhost") as sock:
+        ours = sock.getpeercert()
+        der = sock.getpeercert(binary_form=True)
+    reference = stdlib_ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())
+    other = StdlibEchoServer(echo_server.context)
+    try:
+        with reference.wrap_socket(stdlib_socket.create_connection(other.address, timeout=20),
+                                   server_hostname="localhost") as theirs:
+            assert ours == theirs.getpeercert()
+            assert der == theirs.getpeercert(binary_form=True)
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("hostname, message", [
+    ("example.org", "Hostname mismatch, certificate is not valid for 'example.org'."),
+    ("127.0.0.2", "IP address mismatch, certificate is not valid for '127.0.0.2'."),
+])
+def test_wrong_host_name_is_refused_like_the_stdlib(ca, echo_server, hostname, message):
+    with pytest.raises(stdlib_ssl.SSLCertVerificationError) as info:
+        connect(client_context(ca), echo_server.address, hostname)
+    assert isinstance(info.value, tls.SSLCertVerificationError)
+    assert info.value.verify_message == message
+    assert info.value.reason == "CERTIFICATE_VERIFY_FAILED"
+    assert info.value.library == "SSL"
+
+
+def test_untrusted_certificate_is_refused(echo_server):
+    with pytest.raises(tls.SSLCertVerificationError) as info:
+        connect(client_context(trustme.CA()), echo_server.address, "localhost")
+    assert info.value.verify_message == "unable to get local issuer certificate"
+
+
+def test_stdlib_client_talks_to_cffisock_server(ca, server_cert):
+    context = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    with server_cert.private_key_and_cert_chain_pem.tempfile() as pem:
+        context.load_cert_chain(pem)
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    listener = cffisock.create_server(("127.0.0.1", 0))
+    results = {}
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        with context.wrap_socket(conn, server_side=True) as tls_conn:
+            results["alpn"] = tls_conn.selected_alpn_protocol()
+            while True:
+                data = tls_conn.recv(65536)
+                if not data:
+                    break
+                tls_conn.sendall(data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        client = stdlib_ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())
+        client.set_alpn_protocols(["h2"])
+        with client.wrap_socket(stdlib_socket.create_connection(
+                listener.getsockname(), timeout=20), server_hostname="localhost") as sock:
+            payload = b"cffisock server " * 65536
+            sock.sendall(payload)
+            assert recv_exactly(sock, len(payload)) == payload
+            assert sock.selected_alpn_protocol() == "h2"
+    finally:
+        thread.join(20)
+        listener.close()
+    assert results["alpn"] == "h2"
+
+
+def test_memory_bios_drive_a_handshake_with_the_stdlib(ca, server_cert):
+    server_context = stdlib_server_context(server_cert)
+    client_in, client_out = tls.MemoryBIO(), tls.MemoryBIO()
+    server_in, server_out = stdlib_ssl.MemoryBIO(), stdlib_ssl.MemoryBIO()
+    client = client_context(ca).wrap_bio(client_in, client_out, server_hostname="localhost")
+    server = server_context.wrap_bio(server_in, server_out, server_side=True)
+    done = [False, False]
+    for _ in range(20):
+        for index, (side, incoming, outgoing, peer_in) in enumerate([
+                (client, client_in, client_out, server_in),
+                (server, server_in, server_out, client_in)]):
+            if not done[index]:
+                try:
+                    side.do_handshake()
+                    done[index] = True
+                except (tls.SSLWantReadError, stdlib_ssl.SSLWantReadError):
+                    pass
+            peer_in.write(outgoing.read())
+        if all(done):
+            break
+    assert all(done)
+    client.write(b"over memory")
+    server_in.write(client_out.read())
+    assert server.read(100) == b"over memory"
+
+
+def test_spec_ssl_function_warns_and_reads_until_eof(echo_server):
+    raw = cffisock.create_connection(echo_server.address, timeout=20)
+    with pytest.warns(DeprecationWarning, match="no certificate verification"):
+        ssl_object = cffisock.ssl(raw)
+    assert ssl_object.write(b"spec") == 4
+    assert ssl_object.read(4) == b"spec"
+    raw.close()
+
+
+def test_timeout_bounds_a_tls_read(ca, echo_server):
+    with connect(client_context(ca), echo_server.address, "localhost") as sock:
+        sock.settimeout(0.3)
+        with pytest.raises(cffisock.timeout):
+            sock.recv(10)
+
+
+def test_nonblocking_socket_surfaces_want_read(ca, echo_server):
+    with connect(client_context(ca), echo_server.address, "localhost") as sock:
+        sock.setblocking(False)
+        with pytest.raises(stdlib_ssl.SSLWantReadError):
+            sock.recv(10)
