@@ -278,8 +278,10 @@ class SSLContext:
     def _load_cadata(self, cadata):
         store = lib.SSL_CTX_get_cert_store(self._ctx)
         if isinstance(cadata, str):
-            data = cadata.encode("ascii")
-            bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data)), lib.BIO_free)
+            # A memory BIO reads the caller's buffer in place: it must be
+            # memory cffi owns (a bytes object may move on PyPy).
+            data = ffi.new("char[]", cadata.encode("ascii"))
+            bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data) - 1), lib.BIO_free)
             loaded = 0
             while True:
                 certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
@@ -292,8 +294,8 @@ class SSLContext:
             if not loaded:
                 raise SSLError(lib.SSL_ERROR_SSL, "no start line: cadata does not contain a certificate")
             return
-        data = bytes(bytes_like(cadata))
-        pointer = ffi.new("unsigned char **", ffi.from_buffer(data))
+        data = ffi.new("unsigned char[]", bytes(bytes_like(cadata)))
+        pointer = ffi.new("unsigned char **", data)
         end = len(data)
         start = int(ffi.cast("uintptr_t", pointer[0]))
         while int(ffi.cast("uintptr_t", pointer[0])) - start < end:

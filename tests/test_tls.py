@@ -233,3 +233,18 @@ def test_nonblocking_socket_surfaces_want_read(ca, echo_server):
         sock.setblocking(False)
         with pytest.raises(stdlib_ssl.SSLWantReadError):
             sock.recv(10)
+
+
+def test_der_cadata_and_cafile_verify_like_pem(ca, echo_server, tmp_path):
+    der = stdlib_ssl.PEM_cert_to_DER_cert(ca.cert_pem.bytes().decode("ascii"))
+    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(cadata=der)
+    with connect(context, echo_server.address, "localhost") as sock:
+        sock.sendall(b"der")
+        assert recv_exactly(sock, 3) == b"der"
+    cafile = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(cafile))
+    with pytest.raises(FileNotFoundError):
+        tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).load_verify_locations(
+            cafile=str(tmp_path / "missing.pem"))
