@@ -294,9 +294,10 @@ class SSLContext:
             if not loaded:
                 raise SSLError(lib.SSL_ERROR_SSL, "no start line: cadata does not contain a certificate")
             return
-        data = ffi.new("unsigned char[]", bytes(bytes_like(cadata)))
-        pointer = ffi.new("unsigned char **", data)
-        end = len(data)
+        raw = bytes(bytes_like(cadata))
+        data = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
+        pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", data))
+        end = len(raw)
         start = int(ffi.cast("uintptr_t", pointer[0]))
         while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
             remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
@@ -306,6 +307,7 @@ class SSLContext:
                 raise queue_error()
             lib.X509_STORE_add_cert(store, certificate)
             lib.X509_free(certificate)
+        del data  # alive until every certificate was read
 
     def set_default_verify_paths(self):
         """Trust the system's CA store (SSL_CERT_FILE/SSL_CERT_DIR honoured)."""
