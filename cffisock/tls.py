@@ -294,7 +294,7 @@ class SSLContext:
             if not loaded:
                 raise SSLError(lib.SSL_ERROR_SSL, "no start line: cadata does not contain a certificate")
             return
-        raw = bytes(bytes_like(cadata))
+        raw = ffi.buffer(bytes_like(cadata))[:]
         data = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
         pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", data))
         end = len(raw)
