@@ -58,6 +58,9 @@ TYPES = """
 #define SSL_SESS_CACHE_CLIENT ...
 #define SSL_SESS_CACHE_SERVER ...
 #define TLSEXT_NAMETYPE_host_name ...
+#define SSL_TLSEXT_ERR_OK ...
+#define SSL_TLSEXT_ERR_ALERT_FATAL ...
+#define SSL_AD_INTERNAL_ERROR ...
 
 struct cffisock_alpn {
     const unsigned char *protocols;
@@ -139,6 +142,15 @@ int SSL_verify_client_post_handshake(SSL *);
 void SSL_set_post_handshake_auth(SSL *, int);
 const char *SSL_get_servername(const SSL *, const int);
 
+OPENSSL_STACK *cffisock_SSL_get_client_ciphers(const SSL *);
+SSL_CTX *SSL_set_SSL_CTX(SSL *, SSL_CTX *);
+int SSL_set_app_data(SSL *, void *);
+void *SSL_get_app_data(const SSL *);
+void cffisock_set_keylog_file(SSL_CTX *, const char *path);
+void cffisock_set_sni_callback(SSL_CTX *, int enabled);
+
+extern "Python" int cffisock_sni_python(SSL *, int *);
+
 int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
                     size_t *done, int *ssl_error, int *system_errno,
                     unsigned long *error_code);
@@ -161,6 +173,49 @@ static OPENSSL_STACK *cffisock_SSL_get_peer_cert_chain(const SSL *ssl)
 static OPENSSL_STACK *cffisock_SSL_get0_verified_chain(const SSL *ssl)
 {
     return (OPENSSL_STACK *)SSL_get0_verified_chain(ssl);
+}
+
+static OPENSSL_STACK *cffisock_SSL_get_client_ciphers(const SSL *ssl)
+{
+    return (OPENSSL_STACK *)SSL_get_client_ciphers(ssl);
+}
+
+/* keylog_filename: OpenSSL hands each key line to this callback, which
+   appends it to the file named by the context's app data (a path the
+   Python SSLContext owns), in the NSS key log format. */
+static void cffisock_keylog_line(const SSL *ssl, const char *line)
+{
+    const char *path = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+    FILE *file;
+    if (path == NULL)
+        return;
+    file = fopen(path, "a");
+    if (file == NULL)
+        return;
+    fprintf(file, "%s\\n", line);
+    fclose(file);
+}
+
+static void cffisock_set_keylog_file(SSL_CTX *ctx, const char *path)
+{
+    SSL_CTX_set_app_data(ctx, (void *)path);
+    SSL_CTX_set_keylog_callback(ctx, path == NULL ? NULL : cffisock_keylog_line);
+}
+
+/* sni_callback: the server name callback calls into Python (extern
+   "Python"), which finds its connection through the SSL's app data. */
+static int cffisock_sni_python(SSL *, int *);
+
+static int cffisock_sni_c(SSL *ssl, int *alert, void *unused)
+{
+    (void)unused;
+    return cffisock_sni_python(ssl, alert);
+}
+
+static void cffisock_set_sni_callback(SSL_CTX *ctx, int enabled)
+{
+    SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+                          enabled ? (void (*)(void))cffisock_sni_c : NULL);
 }
 
 /* One TLS operation with its outcome read together: the error queue is

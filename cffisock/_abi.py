@@ -5,4 +5,4 @@ compares the two at import, so a stale build fails loudly instead of
 misbehaving.  Bump it with every change to ``cffi_src/``.
 """
 
-ABI_LEVEL = 5
+ABI_LEVEL = 6

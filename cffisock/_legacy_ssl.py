@@ -4,6 +4,9 @@ As the spec warns, this does no certificate verification at all: it is kept
 for the spec's API and emits a DeprecationWarning.  Use ``cffisock.tls``
 (``create_default_context().wrap_socket(...)``), which verifies certificates
 and host names by default.
+
+The SSL object speaks TLS over the socket's descriptor without taking the
+socket over: the caller still owns ``sock`` and closes it when done.
 """
 
 import warnings
@@ -12,24 +15,41 @@ import warnings
 class SSLObject:
     """The spec's SSL object: ``write(s)`` and ``read([n])``."""
 
-    def __init__(self, tls_socket):
-        self._tls = tls_socket
+    def __init__(self, sock, connection):
+        self._sock = sock
+        self._connection = connection
+
+    def _run(self, operation, buffer, size):
+        return self._connection.run_on_fd(self._sock.fileno(), self._sock.gettimeout(),
+                                          operation, buffer, size)
 
     def write(self, s):
         """Send all of ``s``; return the number of bytes written."""
-        self._tls.sendall(s)
-        return len(s)
+        from cffisock._socketobj import bytes_like
+
+        view = bytes_like(s)
+        self._connection.write_all(self._sock.fileno(), self._sock.gettimeout(), view)
+        return len(view)
 
     def read(self, n=None):
         """Read up to ``n`` bytes; without ``n``, read until EOF."""
+        from cffisock import tls
+
         if n is not None:
-            return self._tls.recv(n)
+            return self._read(tls, n)
         chunks = []
         while True:
-            chunk = self._tls.recv(16384)
+            chunk = self._read(tls, 16384)
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)
+
+    def _read(self, tls, size):
+        buffer = tls.ffi.new("char[]", size)
+        try:
+            return tls.ffi.unpack(buffer, self._run(tls._READ, buffer, size))
+        except (tls.SSLZeroReturnError, tls.SSLEOFError):
+            return b""
 
 
 def ssl(sock, keyfile=None, certfile=None):
@@ -47,4 +67,8 @@ def ssl(sock, keyfile=None, certfile=None):
     context.verify_mode = tls.CERT_NONE
     if certfile is not None:
         context.load_cert_chain(certfile, keyfile)
-    return SSLObject(context.wrap_socket(sock))
+    connection = context._new_connection(False, None, None)
+    connection.attach_fd(sock.fileno())
+    connection.run_on_fd(sock.fileno(), sock.gettimeout(), tls._HANDSHAKE)
+    connection.handshake_done = True
+    return SSLObject(sock, connection)

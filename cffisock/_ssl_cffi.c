@@ -571,7 +571,7 @@ static void (*_cffi_call_python_org)(struct _cffi_externpy_s *, char *);
 /************************************************************/
 
 
-static const int CFFISOCK_ABI_LEVEL = 5;
+static const int CFFISOCK_ABI_LEVEL = 6;
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -652,6 +652,49 @@ static OPENSSL_STACK *cffisock_SSL_get0_verified_chain(const SSL *ssl)
     return (OPENSSL_STACK *)SSL_get0_verified_chain(ssl);
 }
 
+static OPENSSL_STACK *cffisock_SSL_get_client_ciphers(const SSL *ssl)
+{
+    return (OPENSSL_STACK *)SSL_get_client_ciphers(ssl);
+}
+
+/* keylog_filename: OpenSSL hands each key line to this callback, which
+   appends it to the file named by the context's app data (a path the
+   Python SSLContext owns), in the NSS key log format. */
+static void cffisock_keylog_line(const SSL *ssl, const char *line)
+{
+    const char *path = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+    FILE *file;
+    if (path == NULL)
+        return;
+    file = fopen(path, "a");
+    if (file == NULL)
+        return;
+    fprintf(file, "%s\n", line);
+    fclose(file);
+}
+
+static void cffisock_set_keylog_file(SSL_CTX *ctx, const char *path)
+{
+    SSL_CTX_set_app_data(ctx, (void *)path);
+    SSL_CTX_set_keylog_callback(ctx, path == NULL ? NULL : cffisock_keylog_line);
+}
+
+/* sni_callback: the server name callback calls into Python (extern
+   "Python"), which finds its connection through the SSL's app data. */
+static int cffisock_sni_python(SSL *, int *);
+
+static int cffisock_sni_c(SSL *ssl, int *alert, void *unused)
+{
+    (void)unused;
+    return cffisock_sni_python(ssl, alert);
+}
+
+static void cffisock_set_sni_callback(SSL_CTX *ctx, int enabled)
+{
+    SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+                          enabled ? (void (*)(void))cffisock_sni_c : NULL);
+}
+
 /* One TLS operation with its outcome read together: the error queue is
    cleared before the call; after it, SSL_get_error, errno and the last
    queued error are read before anything else can run.
@@ -707,374 +750,398 @@ static void cffisock_set_alpn_select(SSL_CTX *ctx, struct cffisock_alpn *ours)
 /************************************************************/
 
 static void *_cffi_types[] = {
-/*  0 */ _CFFI_OP(_CFFI_OP_FUNCTION, 338), // ASN1_INTEGER *()(X509 *)
-/*  1 */ _CFFI_OP(_CFFI_OP_POINTER, 355), // X509 *
+/*  0 */ _CFFI_OP(_CFFI_OP_FUNCTION, 361), // ASN1_INTEGER *()(X509 *)
+/*  1 */ _CFFI_OP(_CFFI_OP_POINTER, 378), // X509 *
 /*  2 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  3 */ _CFFI_OP(_CFFI_OP_FUNCTION, 340), // ASN1_OBJECT *()(X509_NAME_ENTRY const *)
-/*  4 */ _CFFI_OP(_CFFI_OP_POINTER, 360), // X509_NAME_ENTRY const *
+/*  3 */ _CFFI_OP(_CFFI_OP_FUNCTION, 363), // ASN1_OBJECT *()(X509_NAME_ENTRY const *)
+/*  4 */ _CFFI_OP(_CFFI_OP_POINTER, 383), // X509_NAME_ENTRY const *
 /*  5 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  6 */ _CFFI_OP(_CFFI_OP_FUNCTION, 342), // ASN1_STRING *()(X509_NAME_ENTRY const *)
+/*  6 */ _CFFI_OP(_CFFI_OP_FUNCTION, 365), // ASN1_STRING *()(X509_NAME_ENTRY const *)
 /*  7 */ _CFFI_OP(_CFFI_OP_NOOP, 4),
 /*  8 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  9 */ _CFFI_OP(_CFFI_OP_FUNCTION, 102), // ASN1_TIME const *()(X509 const *)
-/* 10 */ _CFFI_OP(_CFFI_OP_POINTER, 355), // X509 const *
+/*  9 */ _CFFI_OP(_CFFI_OP_FUNCTION, 106), // ASN1_TIME const *()(X509 const *)
+/* 10 */ _CFFI_OP(_CFFI_OP_POINTER, 378), // X509 const *
 /* 11 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 12 */ _CFFI_OP(_CFFI_OP_FUNCTION, 42), // BIO *()(BIO_METHOD const *)
-/* 13 */ _CFFI_OP(_CFFI_OP_POINTER, 346), // BIO_METHOD const *
+/* 12 */ _CFFI_OP(_CFFI_OP_FUNCTION, 46), // BIO *()(BIO_METHOD const *)
+/* 13 */ _CFFI_OP(_CFFI_OP_POINTER, 369), // BIO_METHOD const *
 /* 14 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 15 */ _CFFI_OP(_CFFI_OP_FUNCTION, 42), // BIO *()(void const *, int)
-/* 16 */ _CFFI_OP(_CFFI_OP_POINTER, 367), // void const *
+/* 15 */ _CFFI_OP(_CFFI_OP_FUNCTION, 46), // BIO *()(void const *, int)
+/* 16 */ _CFFI_OP(_CFFI_OP_POINTER, 391), // void const *
 /* 17 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7), // int
 /* 18 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
 /* 19 */ _CFFI_OP(_CFFI_OP_FUNCTION, 13), // BIO_METHOD const *()(void)
 /* 20 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 21 */ _CFFI_OP(_CFFI_OP_FUNCTION, 123), // OPENSSL_STACK *()(SSL const *)
-/* 22 */ _CFFI_OP(_CFFI_OP_POINTER, 350), // SSL const *
+/* 21 */ _CFFI_OP(_CFFI_OP_FUNCTION, 127), // OPENSSL_STACK *()(SSL const *)
+/* 22 */ _CFFI_OP(_CFFI_OP_POINTER, 373), // SSL const *
 /* 23 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 24 */ _CFFI_OP(_CFFI_OP_FUNCTION, 123), // OPENSSL_STACK *()(SSL_CTX const *)
-/* 25 */ _CFFI_OP(_CFFI_OP_POINTER, 352), // SSL_CTX const *
+/* 24 */ _CFFI_OP(_CFFI_OP_FUNCTION, 127), // OPENSSL_STACK *()(SSL_CTX const *)
+/* 25 */ _CFFI_OP(_CFFI_OP_POINTER, 375), // SSL_CTX const *
 /* 26 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 27 */ _CFFI_OP(_CFFI_OP_FUNCTION, 39), // SSL *()(SSL_CTX *)
-/* 28 */ _CFFI_OP(_CFFI_OP_POINTER, 352), // SSL_CTX *
+/* 27 */ _CFFI_OP(_CFFI_OP_FUNCTION, 34), // SSL *()(SSL_CTX *)
+/* 28 */ _CFFI_OP(_CFFI_OP_POINTER, 375), // SSL_CTX *
 /* 29 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 30 */ _CFFI_OP(_CFFI_OP_FUNCTION, 79), // SSL_CIPHER const *()(SSL const *)
+/* 30 */ _CFFI_OP(_CFFI_OP_FUNCTION, 83), // SSL_CIPHER const *()(SSL const *)
 /* 31 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
 /* 32 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 33 */ _CFFI_OP(_CFFI_OP_FUNCTION, 28), // SSL_CTX *()(SSL_METHOD const *)
-/* 34 */ _CFFI_OP(_CFFI_OP_POINTER, 353), // SSL_METHOD const *
-/* 35 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 36 */ _CFFI_OP(_CFFI_OP_FUNCTION, 34), // SSL_METHOD const *()(void)
-/* 37 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 38 */ _CFFI_OP(_CFFI_OP_FUNCTION, 139), // SSL_SESSION *()(SSL *)
-/* 39 */ _CFFI_OP(_CFFI_OP_POINTER, 350), // SSL *
-/* 40 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 41 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(BIO *, X509 * *, void *, void *)
-/* 42 */ _CFFI_OP(_CFFI_OP_POINTER, 345), // BIO *
-/* 43 */ _CFFI_OP(_CFFI_OP_POINTER, 1), // X509 * *
-/* 44 */ _CFFI_OP(_CFFI_OP_POINTER, 367), // void *
-/* 45 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 46 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 47 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(SSL const *)
-/* 48 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 49 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 50 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(X509 * *, unsigned char const * *, long)
-/* 51 */ _CFFI_OP(_CFFI_OP_NOOP, 43),
-/* 52 */ _CFFI_OP(_CFFI_OP_POINTER, 185), // unsigned char const * *
-/* 53 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9), // long
-/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 55 */ _CFFI_OP(_CFFI_OP_FUNCTION, 357), // X509_NAME *()(X509 const *)
-/* 56 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
-/* 57 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 58 */ _CFFI_OP(_CFFI_OP_FUNCTION, 359), // X509_NAME_ENTRY *()(X509_NAME const *, int)
-/* 59 */ _CFFI_OP(_CFFI_OP_POINTER, 358), // X509_NAME const *
-/* 60 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 33 */ _CFFI_OP(_CFFI_OP_FUNCTION, 28), // SSL_CTX *()(SSL *, SSL_CTX *)
+/* 34 */ _CFFI_OP(_CFFI_OP_POINTER, 373), // SSL *
+/* 35 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 36 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 37 */ _CFFI_OP(_CFFI_OP_FUNCTION, 28), // SSL_CTX *()(SSL_METHOD const *)
+/* 38 */ _CFFI_OP(_CFFI_OP_POINTER, 376), // SSL_METHOD const *
+/* 39 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 40 */ _CFFI_OP(_CFFI_OP_FUNCTION, 38), // SSL_METHOD const *()(void)
+/* 41 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 42 */ _CFFI_OP(_CFFI_OP_FUNCTION, 143), // SSL_SESSION *()(SSL *)
+/* 43 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 44 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 45 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(BIO *, X509 * *, void *, void *)
+/* 46 */ _CFFI_OP(_CFFI_OP_POINTER, 368), // BIO *
+/* 47 */ _CFFI_OP(_CFFI_OP_POINTER, 1), // X509 * *
+/* 48 */ _CFFI_OP(_CFFI_OP_POINTER, 391), // void *
+/* 49 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 50 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 51 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(SSL const *)
+/* 52 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 53 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // X509 *()(X509 * *, unsigned char const * *, long)
+/* 55 */ _CFFI_OP(_CFFI_OP_NOOP, 47),
+/* 56 */ _CFFI_OP(_CFFI_OP_POINTER, 197), // unsigned char const * *
+/* 57 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9), // long
+/* 58 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 59 */ _CFFI_OP(_CFFI_OP_FUNCTION, 380), // X509_NAME *()(X509 const *)
+/* 60 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
 /* 61 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 62 */ _CFFI_OP(_CFFI_OP_FUNCTION, 205), // X509_STORE *()(SSL_CTX const *)
-/* 63 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
-/* 64 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 65 */ _CFFI_OP(_CFFI_OP_FUNCTION, 209), // X509_VERIFY_PARAM *()(SSL *)
-/* 66 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 67 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 68 */ _CFFI_OP(_CFFI_OP_FUNCTION, 209), // X509_VERIFY_PARAM *()(SSL_CTX *)
-/* 69 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 70 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 71 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(SSL const *)
-/* 72 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 73 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 74 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(SSL const *, int)
-/* 75 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 76 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 62 */ _CFFI_OP(_CFFI_OP_FUNCTION, 382), // X509_NAME_ENTRY *()(X509_NAME const *, int)
+/* 63 */ _CFFI_OP(_CFFI_OP_POINTER, 381), // X509_NAME const *
+/* 64 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 65 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 66 */ _CFFI_OP(_CFFI_OP_FUNCTION, 217), // X509_STORE *()(SSL_CTX const *)
+/* 67 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
+/* 68 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 69 */ _CFFI_OP(_CFFI_OP_FUNCTION, 221), // X509_VERIFY_PARAM *()(SSL *)
+/* 70 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 71 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 72 */ _CFFI_OP(_CFFI_OP_FUNCTION, 221), // X509_VERIFY_PARAM *()(SSL_CTX *)
+/* 73 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 74 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 75 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(SSL const *)
+/* 76 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
 /* 77 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 78 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(SSL_CIPHER const *)
-/* 79 */ _CFFI_OP(_CFFI_OP_POINTER, 351), // SSL_CIPHER const *
-/* 80 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 81 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(int)
-/* 82 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 83 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 84 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(long)
-/* 85 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 86 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 87 */ _CFFI_OP(_CFFI_OP_FUNCTION, 167), // char const *()(unsigned long)
-/* 88 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10), // unsigned long
-/* 89 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 90 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(ASN1_OBJECT const *)
-/* 91 */ _CFFI_OP(_CFFI_OP_POINTER, 341), // ASN1_OBJECT const *
-/* 92 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 93 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *)
-/* 94 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 95 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 96 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, ASN1_INTEGER const *)
-/* 97 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 98 */ _CFFI_OP(_CFFI_OP_POINTER, 339), // ASN1_INTEGER const *
+/* 78 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(SSL const *, int)
+/* 79 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 80 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 81 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 82 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(SSL_CIPHER const *)
+/* 83 */ _CFFI_OP(_CFFI_OP_POINTER, 374), // SSL_CIPHER const *
+/* 84 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 85 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(int)
+/* 86 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 87 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 88 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(long)
+/* 89 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 90 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 91 */ _CFFI_OP(_CFFI_OP_FUNCTION, 179), // char const *()(unsigned long)
+/* 92 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10), // unsigned long
+/* 93 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 94 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(ASN1_OBJECT const *)
+/* 95 */ _CFFI_OP(_CFFI_OP_POINTER, 364), // ASN1_OBJECT const *
+/* 96 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 97 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *)
+/* 98 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
 /* 99 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 100 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, ASN1_TIME const *)
-/* 101 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 102 */ _CFFI_OP(_CFFI_OP_POINTER, 344), // ASN1_TIME const *
+/* 100 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, ASN1_INTEGER const *)
+/* 101 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 102 */ _CFFI_OP(_CFFI_OP_POINTER, 362), // ASN1_INTEGER const *
 /* 103 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 104 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, X509 *)
-/* 105 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 106 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 104 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, ASN1_TIME const *)
+/* 105 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 106 */ _CFFI_OP(_CFFI_OP_POINTER, 367), // ASN1_TIME const *
 /* 107 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 108 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, int)
-/* 109 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 110 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 108 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, X509 *)
+/* 109 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 110 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
 /* 111 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 112 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, void *, int)
-/* 113 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 114 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 115 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 116 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 117 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, void const *, int)
-/* 118 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 119 */ _CFFI_OP(_CFFI_OP_NOOP, 16),
-/* 120 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 121 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 122 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(OPENSSL_STACK *, int, int *, unsigned char const * *, int *, X509_NAME * *, ASN1_OBJECT * *)
-/* 123 */ _CFFI_OP(_CFFI_OP_POINTER, 349), // OPENSSL_STACK *
+/* 112 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, int)
+/* 113 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 114 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 115 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 116 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, void *, int)
+/* 117 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 118 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 119 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 120 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 121 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(BIO *, void const *, int)
+/* 122 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 123 */ _CFFI_OP(_CFFI_OP_NOOP, 16),
 /* 124 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 125 */ _CFFI_OP(_CFFI_OP_POINTER, 17), // int *
-/* 126 */ _CFFI_OP(_CFFI_OP_NOOP, 52),
-/* 127 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
-/* 128 */ _CFFI_OP(_CFFI_OP_POINTER, 357), // X509_NAME * *
-/* 129 */ _CFFI_OP(_CFFI_OP_POINTER, 340), // ASN1_OBJECT * *
-/* 130 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 131 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(OPENSSL_STACK const *)
-/* 132 */ _CFFI_OP(_CFFI_OP_POINTER, 349), // OPENSSL_STACK const *
-/* 133 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 134 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *)
-/* 135 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 136 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 137 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, SSL_SESSION *)
-/* 138 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 139 */ _CFFI_OP(_CFFI_OP_POINTER, 354), // SSL_SESSION *
+/* 125 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 126 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(OPENSSL_STACK *, int, int *, unsigned char const * *, int *, X509_NAME * *, ASN1_OBJECT * *)
+/* 127 */ _CFFI_OP(_CFFI_OP_POINTER, 372), // OPENSSL_STACK *
+/* 128 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 129 */ _CFFI_OP(_CFFI_OP_POINTER, 17), // int *
+/* 130 */ _CFFI_OP(_CFFI_OP_NOOP, 56),
+/* 131 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
+/* 132 */ _CFFI_OP(_CFFI_OP_POINTER, 380), // X509_NAME * *
+/* 133 */ _CFFI_OP(_CFFI_OP_POINTER, 363), // ASN1_OBJECT * *
+/* 134 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 135 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(OPENSSL_STACK const *)
+/* 136 */ _CFFI_OP(_CFFI_OP_POINTER, 372), // OPENSSL_STACK const *
+/* 137 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 138 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *)
+/* 139 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
 /* 140 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 141 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, int)
-/* 142 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 143 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 141 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, SSL_SESSION *)
+/* 142 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 143 */ _CFFI_OP(_CFFI_OP_POINTER, 377), // SSL_SESSION *
 /* 144 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 145 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, int, void *, size_t, size_t *, int *, int *, unsigned long *)
-/* 146 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 147 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 148 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 149 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 28), // size_t
-/* 150 */ _CFFI_OP(_CFFI_OP_POINTER, 149), // size_t *
-/* 151 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
-/* 152 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
-/* 153 */ _CFFI_OP(_CFFI_OP_POINTER, 88), // unsigned long *
-/* 154 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 155 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL const *)
-/* 156 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 157 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 158 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CIPHER const *, int *)
-/* 159 */ _CFFI_OP(_CFFI_OP_NOOP, 79),
-/* 160 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
-/* 161 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 162 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *)
-/* 163 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 164 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 165 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *)
-/* 166 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 167 */ _CFFI_OP(_CFFI_OP_POINTER, 363), // char const *
-/* 168 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 169 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *, char const *)
-/* 170 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 171 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
-/* 172 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
+/* 145 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, int *)
+/* 146 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 147 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
+/* 148 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 149 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, int)
+/* 150 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 151 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 152 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 153 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, int, void *, size_t, size_t *, int *, int *, unsigned long *)
+/* 154 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 155 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 156 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 157 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 28), // size_t
+/* 158 */ _CFFI_OP(_CFFI_OP_POINTER, 157), // size_t *
+/* 159 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
+/* 160 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
+/* 161 */ _CFFI_OP(_CFFI_OP_POINTER, 92), // unsigned long *
+/* 162 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 163 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL *, void *)
+/* 164 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 165 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 166 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 167 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL const *)
+/* 168 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 169 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 170 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CIPHER const *, int *)
+/* 171 */ _CFFI_OP(_CFFI_OP_NOOP, 83),
+/* 172 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
 /* 173 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 174 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *, int)
+/* 174 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *)
 /* 175 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 176 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
-/* 177 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 178 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 179 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, int)
-/* 180 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 181 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 182 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 183 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, unsigned char const *, unsigned int)
-/* 184 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 185 */ _CFFI_OP(_CFFI_OP_POINTER, 366), // unsigned char const *
-/* 186 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 8), // unsigned int
-/* 187 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 188 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX const *)
-/* 189 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
+/* 176 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 177 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *)
+/* 178 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 179 */ _CFFI_OP(_CFFI_OP_POINTER, 386), // char const *
+/* 180 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 181 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *, char const *)
+/* 182 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 183 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 184 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 185 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 186 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, char const *, int)
+/* 187 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 188 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 189 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
 /* 190 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 191 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509 *)
-/* 192 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
-/* 193 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 194 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509 *, unsigned char * *)
-/* 195 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
-/* 196 */ _CFFI_OP(_CFFI_OP_POINTER, 365), // unsigned char * *
-/* 197 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 198 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_NAME const *)
-/* 199 */ _CFFI_OP(_CFFI_OP_NOOP, 59),
-/* 200 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 201 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_NAME_ENTRY const *)
-/* 202 */ _CFFI_OP(_CFFI_OP_NOOP, 4),
-/* 203 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 204 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_STORE *, X509 *)
-/* 205 */ _CFFI_OP(_CFFI_OP_POINTER, 361), // X509_STORE *
-/* 206 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
-/* 207 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 208 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, char const *)
-/* 209 */ _CFFI_OP(_CFFI_OP_POINTER, 362), // X509_VERIFY_PARAM *
-/* 210 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
-/* 211 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 212 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, char const *, size_t)
-/* 213 */ _CFFI_OP(_CFFI_OP_NOOP, 209),
-/* 214 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
-/* 215 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 28),
-/* 216 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 217 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, unsigned long)
-/* 218 */ _CFFI_OP(_CFFI_OP_NOOP, 209),
-/* 219 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10),
-/* 220 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 221 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(char *, int, ASN1_OBJECT const *, int)
-/* 222 */ _CFFI_OP(_CFFI_OP_POINTER, 363), // char *
-/* 223 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 224 */ _CFFI_OP(_CFFI_OP_NOOP, 91),
-/* 225 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 226 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 227 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(uint64_t, void const *)
-/* 228 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24), // uint64_t
-/* 229 */ _CFFI_OP(_CFFI_OP_NOOP, 16),
-/* 230 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 231 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(unsigned char * *, ASN1_STRING const *)
-/* 232 */ _CFFI_OP(_CFFI_OP_NOOP, 196),
-/* 233 */ _CFFI_OP(_CFFI_OP_POINTER, 343), // ASN1_STRING const *
-/* 234 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 235 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(unsigned long)
-/* 236 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10),
-/* 237 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 238 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(SSL *, char const *)
-/* 239 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 240 */ _CFFI_OP(_CFFI_OP_NOOP, 167),
-/* 241 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 242 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(SSL *, long)
-/* 243 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 244 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 245 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 246 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(SSL const *)
-/* 247 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 248 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 249 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(SSL_CTX *)
-/* 250 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 251 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 252 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(SSL_CTX *, long)
-/* 253 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 254 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 255 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 256 */ _CFFI_OP(_CFFI_OP_FUNCTION, 53), // long()(X509 const *)
-/* 257 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
-/* 258 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 259 */ _CFFI_OP(_CFFI_OP_FUNCTION, 149), // size_t()(BIO *)
-/* 260 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 261 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 262 */ _CFFI_OP(_CFFI_OP_FUNCTION, 149), // size_t()(SSL const *)
-/* 263 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 264 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 265 */ _CFFI_OP(_CFFI_OP_FUNCTION, 228), // uint64_t()(SSL_CTX *, uint64_t)
-/* 266 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 267 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 268 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 269 */ _CFFI_OP(_CFFI_OP_FUNCTION, 228), // uint64_t()(SSL_CTX const *)
-/* 270 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
-/* 271 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 272 */ _CFFI_OP(_CFFI_OP_FUNCTION, 88), // unsigned long()(X509_VERIFY_PARAM *)
-/* 273 */ _CFFI_OP(_CFFI_OP_NOOP, 209),
-/* 274 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 275 */ _CFFI_OP(_CFFI_OP_FUNCTION, 88), // unsigned long()(void)
+/* 191 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, int)
+/* 192 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 193 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 194 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 195 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX *, unsigned char const *, unsigned int)
+/* 196 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 197 */ _CFFI_OP(_CFFI_OP_POINTER, 390), // unsigned char const *
+/* 198 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 8), // unsigned int
+/* 199 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 200 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(SSL_CTX const *)
+/* 201 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
+/* 202 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 203 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509 *)
+/* 204 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 205 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 206 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509 *, unsigned char * *)
+/* 207 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 208 */ _CFFI_OP(_CFFI_OP_POINTER, 389), // unsigned char * *
+/* 209 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 210 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_NAME const *)
+/* 211 */ _CFFI_OP(_CFFI_OP_NOOP, 63),
+/* 212 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 213 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_NAME_ENTRY const *)
+/* 214 */ _CFFI_OP(_CFFI_OP_NOOP, 4),
+/* 215 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 216 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_STORE *, X509 *)
+/* 217 */ _CFFI_OP(_CFFI_OP_POINTER, 384), // X509_STORE *
+/* 218 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 219 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 220 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, char const *)
+/* 221 */ _CFFI_OP(_CFFI_OP_POINTER, 385), // X509_VERIFY_PARAM *
+/* 222 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 223 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 224 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, char const *, size_t)
+/* 225 */ _CFFI_OP(_CFFI_OP_NOOP, 221),
+/* 226 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 227 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 28),
+/* 228 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 229 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(X509_VERIFY_PARAM *, unsigned long)
+/* 230 */ _CFFI_OP(_CFFI_OP_NOOP, 221),
+/* 231 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10),
+/* 232 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 233 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(char *, int, ASN1_OBJECT const *, int)
+/* 234 */ _CFFI_OP(_CFFI_OP_POINTER, 386), // char *
+/* 235 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 236 */ _CFFI_OP(_CFFI_OP_NOOP, 95),
+/* 237 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 238 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 239 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(uint64_t, void const *)
+/* 240 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24), // uint64_t
+/* 241 */ _CFFI_OP(_CFFI_OP_NOOP, 16),
+/* 242 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 243 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(unsigned char * *, ASN1_STRING const *)
+/* 244 */ _CFFI_OP(_CFFI_OP_NOOP, 208),
+/* 245 */ _CFFI_OP(_CFFI_OP_POINTER, 366), // ASN1_STRING const *
+/* 246 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 247 */ _CFFI_OP(_CFFI_OP_FUNCTION, 17), // int()(unsigned long)
+/* 248 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10),
+/* 249 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 250 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(SSL *, char const *)
+/* 251 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 252 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
+/* 253 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 254 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(SSL *, long)
+/* 255 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 256 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 257 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 258 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(SSL const *)
+/* 259 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 260 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 261 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(SSL_CTX *)
+/* 262 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 263 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 264 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(SSL_CTX *, long)
+/* 265 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 266 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 267 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 268 */ _CFFI_OP(_CFFI_OP_FUNCTION, 57), // long()(X509 const *)
+/* 269 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
+/* 270 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 271 */ _CFFI_OP(_CFFI_OP_FUNCTION, 157), // size_t()(BIO *)
+/* 272 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 273 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 274 */ _CFFI_OP(_CFFI_OP_FUNCTION, 157), // size_t()(SSL const *)
+/* 275 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
 /* 276 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 277 */ _CFFI_OP(_CFFI_OP_FUNCTION, 44), // void *()(OPENSSL_STACK const *, int)
-/* 278 */ _CFFI_OP(_CFFI_OP_NOOP, 132),
-/* 279 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 277 */ _CFFI_OP(_CFFI_OP_FUNCTION, 240), // uint64_t()(SSL_CTX *, uint64_t)
+/* 278 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 279 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 280 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 281 */ _CFFI_OP(_CFFI_OP_FUNCTION, 44), // void *()(X509 const *, int, int *, int *)
-/* 282 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
-/* 283 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 284 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
-/* 285 */ _CFFI_OP(_CFFI_OP_NOOP, 125),
+/* 281 */ _CFFI_OP(_CFFI_OP_FUNCTION, 240), // uint64_t()(SSL_CTX const *)
+/* 282 */ _CFFI_OP(_CFFI_OP_NOOP, 25),
+/* 283 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 284 */ _CFFI_OP(_CFFI_OP_FUNCTION, 92), // unsigned long()(X509_VERIFY_PARAM *)
+/* 285 */ _CFFI_OP(_CFFI_OP_NOOP, 221),
 /* 286 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 287 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(OPENSSL_STACK *)
-/* 288 */ _CFFI_OP(_CFFI_OP_NOOP, 123),
-/* 289 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 290 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL *)
-/* 291 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
+/* 287 */ _CFFI_OP(_CFFI_OP_FUNCTION, 92), // unsigned long()(void)
+/* 288 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 289 */ _CFFI_OP(_CFFI_OP_FUNCTION, 48), // void *()(OPENSSL_STACK const *, int)
+/* 290 */ _CFFI_OP(_CFFI_OP_NOOP, 136),
+/* 291 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
 /* 292 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 293 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL *, BIO *, BIO *)
-/* 294 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 295 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 296 */ _CFFI_OP(_CFFI_OP_NOOP, 42),
-/* 297 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 298 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL *, int)
-/* 299 */ _CFFI_OP(_CFFI_OP_NOOP, 39),
-/* 300 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 293 */ _CFFI_OP(_CFFI_OP_FUNCTION, 48), // void *()(SSL const *)
+/* 294 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 295 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 296 */ _CFFI_OP(_CFFI_OP_FUNCTION, 48), // void *()(X509 const *, int, int *, int *)
+/* 297 */ _CFFI_OP(_CFFI_OP_NOOP, 10),
+/* 298 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 299 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
+/* 300 */ _CFFI_OP(_CFFI_OP_NOOP, 129),
 /* 301 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 302 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL const *, unsigned char const * *, unsigned int *)
-/* 303 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
-/* 304 */ _CFFI_OP(_CFFI_OP_NOOP, 52),
-/* 305 */ _CFFI_OP(_CFFI_OP_POINTER, 186), // unsigned int *
-/* 306 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 307 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL_CTX *)
-/* 308 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 309 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 310 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL_CTX *, int, void *)
-/* 311 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 312 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
-/* 313 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 314 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 315 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL_CTX *, struct cffisock_alpn *)
-/* 316 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 317 */ _CFFI_OP(_CFFI_OP_POINTER, 364), // struct cffisock_alpn *
-/* 318 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 319 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL_CTX *, void *)
-/* 320 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
-/* 321 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 322 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 323 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(SSL_SESSION *)
-/* 324 */ _CFFI_OP(_CFFI_OP_NOOP, 139),
-/* 325 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 326 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(X509 *)
-/* 327 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 302 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(OPENSSL_STACK *)
+/* 303 */ _CFFI_OP(_CFFI_OP_NOOP, 127),
+/* 304 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 305 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL *)
+/* 306 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 307 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 308 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL *, BIO *, BIO *)
+/* 309 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 310 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 311 */ _CFFI_OP(_CFFI_OP_NOOP, 46),
+/* 312 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 313 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL *, int)
+/* 314 */ _CFFI_OP(_CFFI_OP_NOOP, 34),
+/* 315 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 316 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 317 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL const *, unsigned char const * *, unsigned int *)
+/* 318 */ _CFFI_OP(_CFFI_OP_NOOP, 22),
+/* 319 */ _CFFI_OP(_CFFI_OP_NOOP, 56),
+/* 320 */ _CFFI_OP(_CFFI_OP_POINTER, 198), // unsigned int *
+/* 321 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 322 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *)
+/* 323 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 324 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 325 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *, char const *)
+/* 326 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 327 */ _CFFI_OP(_CFFI_OP_NOOP, 179),
 /* 328 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 329 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(X509_VERIFY_PARAM *, unsigned int)
-/* 330 */ _CFFI_OP(_CFFI_OP_NOOP, 209),
-/* 331 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 8),
+/* 329 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *, int)
+/* 330 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 331 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
 /* 332 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 333 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(void *)
-/* 334 */ _CFFI_OP(_CFFI_OP_NOOP, 44),
-/* 335 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 336 */ _CFFI_OP(_CFFI_OP_FUNCTION, 367), // void()(void)
+/* 333 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *, int, void *)
+/* 334 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 335 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 336 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
 /* 337 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 338 */ _CFFI_OP(_CFFI_OP_POINTER, 339), // ASN1_INTEGER *
-/* 339 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // ASN1_INTEGER
-/* 340 */ _CFFI_OP(_CFFI_OP_POINTER, 341), // ASN1_OBJECT *
-/* 341 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // ASN1_OBJECT
-/* 342 */ _CFFI_OP(_CFFI_OP_POINTER, 343), // ASN1_STRING *
-/* 343 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 2), // ASN1_STRING
-/* 344 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 3), // ASN1_TIME
-/* 345 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 4), // BIO
-/* 346 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 5), // BIO_METHOD
-/* 347 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 6), // EVP_PKEY
-/* 348 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 7), // GENERAL_NAME
-/* 349 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 8), // OPENSSL_STACK
-/* 350 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 9), // SSL
-/* 351 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 10), // SSL_CIPHER
-/* 352 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 11), // SSL_CTX
-/* 353 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 12), // SSL_METHOD
-/* 354 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 13), // SSL_SESSION
-/* 355 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 14), // X509
-/* 356 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 15), // X509_EXTENSION
-/* 357 */ _CFFI_OP(_CFFI_OP_POINTER, 358), // X509_NAME *
-/* 358 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 16), // X509_NAME
-/* 359 */ _CFFI_OP(_CFFI_OP_POINTER, 360), // X509_NAME_ENTRY *
-/* 360 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 17), // X509_NAME_ENTRY
-/* 361 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 18), // X509_STORE
-/* 362 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 19), // X509_VERIFY_PARAM
-/* 363 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
-/* 364 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 20), // struct cffisock_alpn
-/* 365 */ _CFFI_OP(_CFFI_OP_POINTER, 366), // unsigned char *
-/* 366 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 4), // unsigned char
-/* 367 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
+/* 338 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *, struct cffisock_alpn *)
+/* 339 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 340 */ _CFFI_OP(_CFFI_OP_POINTER, 388), // struct cffisock_alpn *
+/* 341 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 342 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_CTX *, void *)
+/* 343 */ _CFFI_OP(_CFFI_OP_NOOP, 28),
+/* 344 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 345 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 346 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(SSL_SESSION *)
+/* 347 */ _CFFI_OP(_CFFI_OP_NOOP, 143),
+/* 348 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 349 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(X509 *)
+/* 350 */ _CFFI_OP(_CFFI_OP_NOOP, 1),
+/* 351 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 352 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(X509_VERIFY_PARAM *, unsigned int)
+/* 353 */ _CFFI_OP(_CFFI_OP_NOOP, 221),
+/* 354 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 8),
+/* 355 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 356 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(void *)
+/* 357 */ _CFFI_OP(_CFFI_OP_NOOP, 48),
+/* 358 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 359 */ _CFFI_OP(_CFFI_OP_FUNCTION, 391), // void()(void)
+/* 360 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 361 */ _CFFI_OP(_CFFI_OP_POINTER, 362), // ASN1_INTEGER *
+/* 362 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // ASN1_INTEGER
+/* 363 */ _CFFI_OP(_CFFI_OP_POINTER, 364), // ASN1_OBJECT *
+/* 364 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // ASN1_OBJECT
+/* 365 */ _CFFI_OP(_CFFI_OP_POINTER, 366), // ASN1_STRING *
+/* 366 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 2), // ASN1_STRING
+/* 367 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 3), // ASN1_TIME
+/* 368 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 4), // BIO
+/* 369 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 5), // BIO_METHOD
+/* 370 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 6), // EVP_PKEY
+/* 371 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 7), // GENERAL_NAME
+/* 372 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 8), // OPENSSL_STACK
+/* 373 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 9), // SSL
+/* 374 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 10), // SSL_CIPHER
+/* 375 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 11), // SSL_CTX
+/* 376 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 12), // SSL_METHOD
+/* 377 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 13), // SSL_SESSION
+/* 378 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 14), // X509
+/* 379 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 15), // X509_EXTENSION
+/* 380 */ _CFFI_OP(_CFFI_OP_POINTER, 381), // X509_NAME *
+/* 381 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 16), // X509_NAME
+/* 382 */ _CFFI_OP(_CFFI_OP_POINTER, 383), // X509_NAME_ENTRY *
+/* 383 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 17), // X509_NAME_ENTRY
+/* 384 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 18), // X509_STORE
+/* 385 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 19), // X509_VERIFY_PARAM
+/* 386 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
+/* 387 */ _CFFI_OP(_CFFI_OP_POINTER, 145), // int(*)(SSL *, int *)
+/* 388 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 20), // struct cffisock_alpn
+/* 389 */ _CFFI_OP(_CFFI_OP_POINTER, 390), // unsigned char *
+/* 390 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 4), // unsigned char
+/* 391 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
 };
 
 static int _cffi_const_CFFISOCK_ABI_LEVEL(unsigned long long *o)
@@ -1082,6 +1149,19 @@ static int _cffi_const_CFFISOCK_ABI_LEVEL(unsigned long long *o)
   int n = (CFFISOCK_ABI_LEVEL) <= 0;
   *o = (unsigned long long)((CFFISOCK_ABI_LEVEL) | 0);  /* check that CFFISOCK_ABI_LEVEL is an integer */
   return n;
+}
+
+static struct _cffi_externpy_s _cffi_externpy__cffisock_sni_python =
+  { "cffisock._ssl_cffi.cffisock_sni_python", (int)sizeof(int), 0, 0 };
+
+static int cffisock_sni_python(SSL * a0, int * a1)
+{
+  char a[16];
+  char *p = a;
+  *(SSL * *)(p + 0) = a0;
+  *(int * *)(p + 8) = a1;
+  _cffi_call_python(&_cffi_externpy__cffisock_sni_python, p);
+  return *(int *)p;
 }
 
 static int _cffi_d_ASN1_STRING_to_UTF8(unsigned char * * x0, ASN1_STRING const * x1)
@@ -1105,19 +1185,19 @@ _cffi_f_ASN1_STRING_to_UTF8(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(196), arg0, (char **)&x0);
+      _cffi_type(208), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (unsigned char * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(196), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(208), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(233), arg1, (char **)&x1);
+      _cffi_type(245), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (ASN1_STRING const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(233), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(245), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1158,19 +1238,19 @@ _cffi_f_ASN1_TIME_print(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(102), arg1, (char **)&x1);
+      _cffi_type(106), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (ASN1_TIME const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(102), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(106), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1205,10 +1285,10 @@ _cffi_f_BIO_ctrl_pending(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1243,10 +1323,10 @@ _cffi_f_BIO_free(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1296,7 +1376,7 @@ _cffi_f_BIO_new(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(42));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(46));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1344,7 +1424,7 @@ _cffi_f_BIO_new_mem_buf(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(42));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(46));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1375,19 +1455,19 @@ _cffi_f_BIO_read(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg1, (char **)&x1);
+      _cffi_type(48), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1458,10 +1538,10 @@ _cffi_f_BIO_set_mem_eof_return(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1500,10 +1580,10 @@ _cffi_f_BIO_up_ref(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1546,10 +1626,10 @@ _cffi_f_BIO_write(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1741,7 +1821,7 @@ _cffi_f_ERR_reason_error_string(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   return pyresult;
 }
 #else
@@ -1771,7 +1851,7 @@ _cffi_f_OBJ_nid2ln(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   return pyresult;
 }
 #else
@@ -1793,10 +1873,10 @@ _cffi_f_OBJ_obj2nid(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(91), arg0, (char **)&x0);
+      _cffi_type(95), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (ASN1_OBJECT const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(91), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(95), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1841,10 +1921,10 @@ _cffi_f_OBJ_obj2txt(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(222), arg0, (char **)&x0);
+      _cffi_type(234), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (char *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(222), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(234), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1854,10 +1934,10 @@ _cffi_f_OBJ_obj2txt(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(91), arg2, (char **)&x2);
+      _cffi_type(95), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (ASN1_OBJECT const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(91), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(95), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1894,10 +1974,10 @@ _cffi_f_OPENSSL_free(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg0, (char **)&x0);
+      _cffi_type(48), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1980,10 +2060,10 @@ _cffi_f_OPENSSL_sk_num(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(132), arg0, (char **)&x0);
+      _cffi_type(136), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (OPENSSL_STACK const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(132), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(136), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2024,10 +2104,10 @@ _cffi_f_OPENSSL_sk_value(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(132), arg0, (char **)&x0);
+      _cffi_type(136), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (OPENSSL_STACK const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(132), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(136), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2043,7 +2123,7 @@ _cffi_f_OPENSSL_sk_value(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(44));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(48));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2074,7 +2154,7 @@ _cffi_f_OpenSSL_version(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   return pyresult;
 }
 #else
@@ -2106,37 +2186,37 @@ _cffi_f_PEM_read_bio_X509(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(43), arg1, (char **)&x1);
+      _cffi_type(47), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (X509 * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(43), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(47), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg2, (char **)&x2);
+      _cffi_type(48), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg3, (char **)&x3);
+      _cffi_type(48), arg3, (char **)&x3);
   if (datasize != 0) {
     x3 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg3, (char **)&x3,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg3, (char **)&x3,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2177,10 +2257,10 @@ _cffi_f_PEM_write_bio_X509(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2230,19 +2310,19 @@ _cffi_f_SSL_CIPHER_get_bits(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(79), arg0, (char **)&x0);
+      _cffi_type(83), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL_CIPHER const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(79), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(83), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg1, (char **)&x1);
+      _cffi_type(129), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2277,10 +2357,10 @@ _cffi_f_SSL_CIPHER_get_name(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(79), arg0, (char **)&x0);
+      _cffi_type(83), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL_CIPHER const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(79), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(83), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2292,7 +2372,7 @@ _cffi_f_SSL_CIPHER_get_name(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2315,10 +2395,10 @@ _cffi_f_SSL_CIPHER_get_version(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(79), arg0, (char **)&x0);
+      _cffi_type(83), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL_CIPHER const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(79), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(83), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2330,7 +2410,7 @@ _cffi_f_SSL_CIPHER_get_version(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2490,7 +2570,7 @@ _cffi_f_SSL_CTX_get0_param(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(209));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(221));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2528,7 +2608,7 @@ _cffi_f_SSL_CTX_get_cert_store(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(205));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(217));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2720,19 +2800,19 @@ _cffi_f_SSL_CTX_load_verify_locations(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg2, (char **)&x2);
+      _cffi_type(179), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2767,10 +2847,10 @@ _cffi_f_SSL_CTX_new(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(34), arg0, (char **)&x0);
+      _cffi_type(38), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL_METHOD const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(38), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3240,10 +3320,10 @@ _cffi_f_SSL_CTX_set_alpn_protos(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(185), arg1, (char **)&x1);
+      _cffi_type(197), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (unsigned char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(185), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(197), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3297,10 +3377,10 @@ _cffi_f_SSL_CTX_set_cipher_list(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3348,10 +3428,10 @@ _cffi_f_SSL_CTX_set_default_passwd_cb_userdata(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg1, (char **)&x1);
+      _cffi_type(48), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3683,10 +3763,10 @@ _cffi_f_SSL_CTX_set_verify(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg2, (char **)&x2);
+      _cffi_type(48), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3738,10 +3818,10 @@ _cffi_f_SSL_CTX_use_PrivateKey_file(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3795,10 +3875,10 @@ _cffi_f_SSL_CTX_use_certificate_chain_file(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3831,10 +3911,10 @@ _cffi_f_SSL_SESSION_free(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(139), arg0, (char **)&x0);
+      _cffi_type(143), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL_SESSION *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(139), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(143), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3867,10 +3947,10 @@ _cffi_f_SSL_free(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3920,19 +4000,19 @@ _cffi_f_SSL_get0_alpn_selected(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(52), arg1, (char **)&x1);
+      _cffi_type(56), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (unsigned char const * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(52), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(56), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(305), arg2, (char **)&x2);
+      _cffi_type(320), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (unsigned int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(305), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(320), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3967,10 +4047,10 @@ _cffi_f_SSL_get0_param(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -3982,7 +4062,7 @@ _cffi_f_SSL_get0_param(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(209));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(221));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4043,10 +4123,10 @@ _cffi_f_SSL_get1_session(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4058,12 +4138,50 @@ _cffi_f_SSL_get1_session(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(139));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(143));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
 #else
 #  define _cffi_f_SSL_get1_session _cffi_d_SSL_get1_session
+#endif
+
+static void * _cffi_d_SSL_get_app_data(SSL const * x0)
+{
+  return SSL_get_app_data(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_SSL_get_app_data(PyObject *self, PyObject *arg0)
+{
+  SSL const * x0;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  void * result;
+  PyObject *pyresult;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(22), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(22), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = SSL_get_app_data(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(48));
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_SSL_get_app_data _cffi_d_SSL_get_app_data
 #endif
 
 static SSL_CIPHER const * _cffi_d_SSL_get_current_cipher(SSL const * x0)
@@ -4096,7 +4214,7 @@ _cffi_f_SSL_get_current_cipher(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(79));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(83));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4144,7 +4262,7 @@ _cffi_f_SSL_get_servername(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4220,7 +4338,7 @@ _cffi_f_SSL_get_version(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4296,7 +4414,7 @@ _cffi_f_SSL_new(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(39));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(34));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4380,6 +4498,59 @@ _cffi_f_SSL_session_reused(PyObject *self, PyObject *arg0)
 #  define _cffi_f_SSL_session_reused _cffi_d_SSL_session_reused
 #endif
 
+static SSL_CTX * _cffi_d_SSL_set_SSL_CTX(SSL * x0, SSL_CTX * x1)
+{
+  return SSL_set_SSL_CTX(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_SSL_set_SSL_CTX(PyObject *self, PyObject *args)
+{
+  SSL * x0;
+  SSL_CTX * x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  SSL_CTX * result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "SSL_set_SSL_CTX", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(34), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(28), arg1, (char **)&x1);
+  if (datasize != 0) {
+    x1 = ((size_t)datasize) <= 640 ? (SSL_CTX *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(28), arg1, (char **)&x1,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = SSL_set_SSL_CTX(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(28));
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_SSL_set_SSL_CTX _cffi_d_SSL_set_SSL_CTX
+#endif
+
 static void _cffi_d_SSL_set_accept_state(SSL * x0)
 {
   SSL_set_accept_state(x0);
@@ -4393,10 +4564,10 @@ _cffi_f_SSL_set_accept_state(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4414,6 +4585,59 @@ _cffi_f_SSL_set_accept_state(PyObject *self, PyObject *arg0)
 }
 #else
 #  define _cffi_f_SSL_set_accept_state _cffi_d_SSL_set_accept_state
+#endif
+
+static int _cffi_d_SSL_set_app_data(SSL * x0, void * x1)
+{
+  return SSL_set_app_data(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_SSL_set_app_data(PyObject *self, PyObject *args)
+{
+  SSL * x0;
+  void * x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "SSL_set_app_data", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(34), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(48), arg1, (char **)&x1);
+  if (datasize != 0) {
+    x1 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(48), arg1, (char **)&x1,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = SSL_set_app_data(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_SSL_set_app_data _cffi_d_SSL_set_app_data
 #endif
 
 static void _cffi_d_SSL_set_bio(SSL * x0, BIO * x1, BIO * x2)
@@ -4437,28 +4661,28 @@ _cffi_f_SSL_set_bio(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg1, (char **)&x1);
+      _cffi_type(46), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg2, (char **)&x2);
+      _cffi_type(46), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4491,10 +4715,10 @@ _cffi_f_SSL_set_connect_state(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4535,10 +4759,10 @@ _cffi_f_SSL_set_fd(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4583,10 +4807,10 @@ _cffi_f_SSL_set_mode(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4629,10 +4853,10 @@ _cffi_f_SSL_set_post_handshake_auth(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4677,19 +4901,19 @@ _cffi_f_SSL_set_session(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(139), arg1, (char **)&x1);
+      _cffi_type(143), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (SSL_SESSION *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(139), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(143), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4730,19 +4954,19 @@ _cffi_f_SSL_set_tlsext_host_name(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4777,10 +5001,10 @@ _cffi_f_SSL_verify_client_post_handshake(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -4819,7 +5043,7 @@ _cffi_f_TLS_client_method(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(34));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(38));
   return pyresult;
 }
 #else
@@ -4845,7 +5069,7 @@ _cffi_f_TLS_method(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(34));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(38));
   return pyresult;
 }
 #else
@@ -4871,7 +5095,7 @@ _cffi_f_TLS_server_method(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(34));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(38));
   return pyresult;
 }
 #else
@@ -4908,7 +5132,7 @@ _cffi_f_X509_NAME_ENTRY_get_data(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(342));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(365));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -4946,7 +5170,7 @@ _cffi_f_X509_NAME_ENTRY_get_object(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(340));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(363));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5007,10 +5231,10 @@ _cffi_f_X509_NAME_entry_count(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(59), arg0, (char **)&x0);
+      _cffi_type(63), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_NAME const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(59), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(63), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5051,10 +5275,10 @@ _cffi_f_X509_NAME_get_entry(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(59), arg0, (char **)&x0);
+      _cffi_type(63), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_NAME const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(59), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(63), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5070,7 +5294,7 @@ _cffi_f_X509_NAME_get_entry(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(359));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(382));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5099,10 +5323,10 @@ _cffi_f_X509_STORE_add_cert(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(205), arg0, (char **)&x0);
+      _cffi_type(217), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_STORE *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(205), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(217), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5152,10 +5376,10 @@ _cffi_f_X509_VERIFY_PARAM_clear_flags(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5194,10 +5418,10 @@ _cffi_f_X509_VERIFY_PARAM_get_flags(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5240,19 +5464,19 @@ _cffi_f_X509_VERIFY_PARAM_set1_host(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5297,19 +5521,19 @@ _cffi_f_X509_VERIFY_PARAM_set1_ip_asc(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(167), arg1, (char **)&x1);
+      _cffi_type(179), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(167), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5350,10 +5574,10 @@ _cffi_f_X509_VERIFY_PARAM_set_flags(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5396,10 +5620,10 @@ _cffi_f_X509_VERIFY_PARAM_set_hostflags(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(209), arg0, (char **)&x0);
+      _cffi_type(221), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509_VERIFY_PARAM *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(209), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(221), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5489,7 +5713,7 @@ _cffi_f_X509_get0_notAfter(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(102));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(106));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5527,7 +5751,7 @@ _cffi_f_X509_get0_notBefore(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(102));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(106));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5573,19 +5797,19 @@ _cffi_f_X509_get_ext_d2i(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg2, (char **)&x2);
+      _cffi_type(129), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg3, (char **)&x3);
+      _cffi_type(129), arg3, (char **)&x3);
   if (datasize != 0) {
     x3 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg3, (char **)&x3,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg3, (char **)&x3,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5597,7 +5821,7 @@ _cffi_f_X509_get_ext_d2i(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(44));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(48));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5635,7 +5859,7 @@ _cffi_f_X509_get_issuer_name(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(357));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(380));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5673,7 +5897,7 @@ _cffi_f_X509_get_serialNumber(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(338));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(361));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5711,7 +5935,7 @@ _cffi_f_X509_get_subject_name(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(357));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(380));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5818,7 +6042,7 @@ _cffi_f_X509_verify_cert_error_string(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(167));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(179));
   return pyresult;
 }
 #else
@@ -5838,10 +6062,10 @@ _cffi_f_cffisock_GENERAL_NAMES_free(PyObject *self, PyObject *arg0)
   struct _cffi_freeme_s *large_args_free = NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(123), arg0, (char **)&x0);
+      _cffi_type(127), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (OPENSSL_STACK *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(123), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(127), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -5891,7 +6115,7 @@ _cffi_f_cffisock_SSL_CTX_get_ciphers(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(123));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(127));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5929,7 +6153,7 @@ _cffi_f_cffisock_SSL_get0_verified_chain(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(123));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(127));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -5967,12 +6191,50 @@ _cffi_f_cffisock_SSL_get_ciphers(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(123));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(127));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
 #else
 #  define _cffi_f_cffisock_SSL_get_ciphers _cffi_d_cffisock_SSL_get_ciphers
+#endif
+
+static OPENSSL_STACK * _cffi_d_cffisock_SSL_get_client_ciphers(SSL const * x0)
+{
+  return cffisock_SSL_get_client_ciphers(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_cffisock_SSL_get_client_ciphers(PyObject *self, PyObject *arg0)
+{
+  SSL const * x0;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  OPENSSL_STACK * result;
+  PyObject *pyresult;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(22), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(22), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = cffisock_SSL_get_client_ciphers(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(127));
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_cffisock_SSL_get_client_ciphers _cffi_d_cffisock_SSL_get_client_ciphers
 #endif
 
 static OPENSSL_STACK * _cffi_d_cffisock_SSL_get_peer_cert_chain(SSL const * x0)
@@ -6005,7 +6267,7 @@ _cffi_f_cffisock_SSL_get_peer_cert_chain(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(123));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(127));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -6044,10 +6306,10 @@ _cffi_f_cffisock_general_name(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(123), arg0, (char **)&x0);
+      _cffi_type(127), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (OPENSSL_STACK *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(123), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(127), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6057,46 +6319,46 @@ _cffi_f_cffisock_general_name(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg2, (char **)&x2);
+      _cffi_type(129), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(52), arg3, (char **)&x3);
+      _cffi_type(56), arg3, (char **)&x3);
   if (datasize != 0) {
     x3 = ((size_t)datasize) <= 640 ? (unsigned char const * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(52), arg3, (char **)&x3,
+    if (_cffi_convert_array_argument(_cffi_type(56), arg3, (char **)&x3,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg4, (char **)&x4);
+      _cffi_type(129), arg4, (char **)&x4);
   if (datasize != 0) {
     x4 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg4, (char **)&x4,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg4, (char **)&x4,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(128), arg5, (char **)&x5);
+      _cffi_type(132), arg5, (char **)&x5);
   if (datasize != 0) {
     x5 = ((size_t)datasize) <= 640 ? (X509_NAME * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(128), arg5, (char **)&x5,
+    if (_cffi_convert_array_argument(_cffi_type(132), arg5, (char **)&x5,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(129), arg6, (char **)&x6);
+      _cffi_type(133), arg6, (char **)&x6);
   if (datasize != 0) {
     x6 = ((size_t)datasize) <= 640 ? (ASN1_OBJECT * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(129), arg6, (char **)&x6,
+    if (_cffi_convert_array_argument(_cffi_type(133), arg6, (char **)&x6,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6144,10 +6406,10 @@ _cffi_f_cffisock_set_alpn_select(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(317), arg1, (char **)&x1);
+      _cffi_type(340), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (struct cffisock_alpn *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(317), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(340), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6165,6 +6427,103 @@ _cffi_f_cffisock_set_alpn_select(PyObject *self, PyObject *args)
 }
 #else
 #  define _cffi_f_cffisock_set_alpn_select _cffi_d_cffisock_set_alpn_select
+#endif
+
+static void _cffi_d_cffisock_set_keylog_file(SSL_CTX * x0, char const * x1)
+{
+  cffisock_set_keylog_file(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_cffisock_set_keylog_file(PyObject *self, PyObject *args)
+{
+  SSL_CTX * x0;
+  char const * x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "cffisock_set_keylog_file", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(28), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL_CTX *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(28), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(179), arg1, (char **)&x1);
+  if (datasize != 0) {
+    x1 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(179), arg1, (char **)&x1,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { cffisock_set_keylog_file(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_cffisock_set_keylog_file _cffi_d_cffisock_set_keylog_file
+#endif
+
+static void _cffi_d_cffisock_set_sni_callback(SSL_CTX * x0, int x1)
+{
+  cffisock_set_sni_callback(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_cffisock_set_sni_callback(PyObject *self, PyObject *args)
+{
+  SSL_CTX * x0;
+  int x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "cffisock_set_sni_callback", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(28), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (SSL_CTX *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(28), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, int);
+  if (x1 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { cffisock_set_sni_callback(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_cffisock_set_sni_callback _cffi_d_cffisock_set_sni_callback
 #endif
 
 static int _cffi_d_cffisock_ssl_io(SSL * x0, int x1, void * x2, size_t x3, size_t * x4, int * x5, int * x6, unsigned long * x7)
@@ -6200,10 +6559,10 @@ _cffi_f_cffisock_ssl_io(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(39), arg0, (char **)&x0);
+      _cffi_type(34), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (SSL *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(39), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(34), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6213,10 +6572,10 @@ _cffi_f_cffisock_ssl_io(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(44), arg2, (char **)&x2);
+      _cffi_type(48), arg2, (char **)&x2);
   if (datasize != 0) {
     x2 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(44), arg2, (char **)&x2,
+    if (_cffi_convert_array_argument(_cffi_type(48), arg2, (char **)&x2,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6226,37 +6585,37 @@ _cffi_f_cffisock_ssl_io(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(150), arg4, (char **)&x4);
+      _cffi_type(158), arg4, (char **)&x4);
   if (datasize != 0) {
     x4 = ((size_t)datasize) <= 640 ? (size_t *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(150), arg4, (char **)&x4,
+    if (_cffi_convert_array_argument(_cffi_type(158), arg4, (char **)&x4,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg5, (char **)&x5);
+      _cffi_type(129), arg5, (char **)&x5);
   if (datasize != 0) {
     x5 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg5, (char **)&x5,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg5, (char **)&x5,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(125), arg6, (char **)&x6);
+      _cffi_type(129), arg6, (char **)&x6);
   if (datasize != 0) {
     x6 = ((size_t)datasize) <= 640 ? (int *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(125), arg6, (char **)&x6,
+    if (_cffi_convert_array_argument(_cffi_type(129), arg6, (char **)&x6,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(153), arg7, (char **)&x7);
+      _cffi_type(161), arg7, (char **)&x7);
   if (datasize != 0) {
     x7 = ((size_t)datasize) <= 640 ? (unsigned long *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(153), arg7, (char **)&x7,
+    if (_cffi_convert_array_argument(_cffi_type(161), arg7, (char **)&x7,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6299,19 +6658,19 @@ _cffi_f_d2i_X509(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(43), arg0, (char **)&x0);
+      _cffi_type(47), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (X509 * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(43), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(47), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(52), arg1, (char **)&x1);
+      _cffi_type(56), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (unsigned char const * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(52), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(56), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6356,19 +6715,19 @@ _cffi_f_i2a_ASN1_INTEGER(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(42), arg0, (char **)&x0);
+      _cffi_type(46), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (BIO *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(42), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(46), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(98), arg1, (char **)&x1);
+      _cffi_type(102), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (ASN1_INTEGER const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(98), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(102), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6418,10 +6777,10 @@ _cffi_f_i2d_X509(PyObject *self, PyObject *args)
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(196), arg1, (char **)&x1);
+      _cffi_type(208), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (unsigned char * *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(196), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(208), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -6613,6 +6972,13 @@ static int _cffi_const_OPENSSL_VERSION_NUMBER(unsigned long long *o)
 {
   int n = (OPENSSL_VERSION_NUMBER) <= 0;
   *o = (unsigned long long)((OPENSSL_VERSION_NUMBER) | 0);  /* check that OPENSSL_VERSION_NUMBER is an integer */
+  return n;
+}
+
+static int _cffi_const_SSL_AD_INTERNAL_ERROR(unsigned long long *o)
+{
+  int n = (SSL_AD_INTERNAL_ERROR) <= 0;
+  *o = (unsigned long long)((SSL_AD_INTERNAL_ERROR) | 0);  /* check that SSL_AD_INTERNAL_ERROR is an integer */
   return n;
 }
 
@@ -6847,6 +7213,20 @@ static int _cffi_const_SSL_SESS_CACHE_SERVER(unsigned long long *o)
   return n;
 }
 
+static int _cffi_const_SSL_TLSEXT_ERR_ALERT_FATAL(unsigned long long *o)
+{
+  int n = (SSL_TLSEXT_ERR_ALERT_FATAL) <= 0;
+  *o = (unsigned long long)((SSL_TLSEXT_ERR_ALERT_FATAL) | 0);  /* check that SSL_TLSEXT_ERR_ALERT_FATAL is an integer */
+  return n;
+}
+
+static int _cffi_const_SSL_TLSEXT_ERR_OK(unsigned long long *o)
+{
+  int n = (SSL_TLSEXT_ERR_OK) <= 0;
+  *o = (unsigned long long)((SSL_TLSEXT_ERR_OK) | 0);  /* check that SSL_TLSEXT_ERR_OK is an integer */
+  return n;
+}
+
 static int _cffi_const_SSL_VERIFY_FAIL_IF_NO_PEER_CERT(unsigned long long *o)
 {
   int n = (SSL_VERIFY_FAIL_IF_NO_PEER_CERT) <= 0;
@@ -6984,20 +7364,20 @@ static void _cffi_checkfld_struct_cffisock_alpn(struct cffisock_alpn *p)
 struct _cffi_align_struct_cffisock_alpn { char x; struct cffisock_alpn y; };
 
 static const struct _cffi_global_s _cffi_globals[] = {
-  { "ASN1_STRING_to_UTF8", (void *)_cffi_f_ASN1_STRING_to_UTF8, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 231), (void *)_cffi_d_ASN1_STRING_to_UTF8 },
-  { "ASN1_TIME_print", (void *)_cffi_f_ASN1_TIME_print, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 100), (void *)_cffi_d_ASN1_TIME_print },
-  { "BIO_ctrl_pending", (void *)_cffi_f_BIO_ctrl_pending, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 259), (void *)_cffi_d_BIO_ctrl_pending },
-  { "BIO_free", (void *)_cffi_f_BIO_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 93), (void *)_cffi_d_BIO_free },
+  { "ASN1_STRING_to_UTF8", (void *)_cffi_f_ASN1_STRING_to_UTF8, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 243), (void *)_cffi_d_ASN1_STRING_to_UTF8 },
+  { "ASN1_TIME_print", (void *)_cffi_f_ASN1_TIME_print, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 104), (void *)_cffi_d_ASN1_TIME_print },
+  { "BIO_ctrl_pending", (void *)_cffi_f_BIO_ctrl_pending, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 271), (void *)_cffi_d_BIO_ctrl_pending },
+  { "BIO_free", (void *)_cffi_f_BIO_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 97), (void *)_cffi_d_BIO_free },
   { "BIO_new", (void *)_cffi_f_BIO_new, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 12), (void *)_cffi_d_BIO_new },
   { "BIO_new_mem_buf", (void *)_cffi_f_BIO_new_mem_buf, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 15), (void *)_cffi_d_BIO_new_mem_buf },
-  { "BIO_read", (void *)_cffi_f_BIO_read, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 112), (void *)_cffi_d_BIO_read },
+  { "BIO_read", (void *)_cffi_f_BIO_read, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 116), (void *)_cffi_d_BIO_read },
   { "BIO_s_mem", (void *)_cffi_f_BIO_s_mem, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 19), (void *)_cffi_d_BIO_s_mem },
-  { "BIO_set_mem_eof_return", (void *)_cffi_f_BIO_set_mem_eof_return, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 108), (void *)_cffi_d_BIO_set_mem_eof_return },
-  { "BIO_up_ref", (void *)_cffi_f_BIO_up_ref, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 93), (void *)_cffi_d_BIO_up_ref },
-  { "BIO_write", (void *)_cffi_f_BIO_write, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 117), (void *)_cffi_d_BIO_write },
+  { "BIO_set_mem_eof_return", (void *)_cffi_f_BIO_set_mem_eof_return, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 112), (void *)_cffi_d_BIO_set_mem_eof_return },
+  { "BIO_up_ref", (void *)_cffi_f_BIO_up_ref, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 97), (void *)_cffi_d_BIO_up_ref },
+  { "BIO_write", (void *)_cffi_f_BIO_write, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 121), (void *)_cffi_d_BIO_write },
   { "CFFISOCK_ABI_LEVEL", (void *)_cffi_const_CFFISOCK_ABI_LEVEL, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "ERR_GET_LIB", (void *)_cffi_f_ERR_GET_LIB, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 235), (void *)_cffi_d_ERR_GET_LIB },
-  { "ERR_GET_REASON", (void *)_cffi_f_ERR_GET_REASON, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 235), (void *)_cffi_d_ERR_GET_REASON },
+  { "ERR_GET_LIB", (void *)_cffi_f_ERR_GET_LIB, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 247), (void *)_cffi_d_ERR_GET_LIB },
+  { "ERR_GET_REASON", (void *)_cffi_f_ERR_GET_REASON, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 247), (void *)_cffi_d_ERR_GET_REASON },
   { "ERR_LIB_ASN1", (void *)_cffi_const_ERR_LIB_ASN1, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "ERR_LIB_BIO", (void *)_cffi_const_ERR_LIB_BIO, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "ERR_LIB_CRYPTO", (void *)_cffi_const_ERR_LIB_CRYPTO, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
@@ -7010,10 +7390,10 @@ static const struct _cffi_global_s _cffi_globals[] = {
   { "ERR_LIB_SYS", (void *)_cffi_const_ERR_LIB_SYS, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "ERR_LIB_X509", (void *)_cffi_const_ERR_LIB_X509, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "ERR_LIB_X509V3", (void *)_cffi_const_ERR_LIB_X509V3, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "ERR_clear_error", (void *)_cffi_f_ERR_clear_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 336), (void *)_cffi_d_ERR_clear_error },
-  { "ERR_get_error", (void *)_cffi_f_ERR_get_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 275), (void *)_cffi_d_ERR_get_error },
-  { "ERR_peek_last_error", (void *)_cffi_f_ERR_peek_last_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 275), (void *)_cffi_d_ERR_peek_last_error },
-  { "ERR_reason_error_string", (void *)_cffi_f_ERR_reason_error_string, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 87), (void *)_cffi_d_ERR_reason_error_string },
+  { "ERR_clear_error", (void *)_cffi_f_ERR_clear_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 359), (void *)_cffi_d_ERR_clear_error },
+  { "ERR_get_error", (void *)_cffi_f_ERR_get_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 287), (void *)_cffi_d_ERR_get_error },
+  { "ERR_peek_last_error", (void *)_cffi_f_ERR_peek_last_error, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 287), (void *)_cffi_d_ERR_peek_last_error },
+  { "ERR_reason_error_string", (void *)_cffi_f_ERR_reason_error_string, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 91), (void *)_cffi_d_ERR_reason_error_string },
   { "GEN_DIRNAME", (void *)_cffi_const_GEN_DIRNAME, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "GEN_DNS", (void *)_cffi_const_GEN_DNS, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "GEN_EDIPARTY", (void *)_cffi_const_GEN_EDIPARTY, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
@@ -7024,56 +7404,57 @@ static const struct _cffi_global_s _cffi_globals[] = {
   { "GEN_URI", (void *)_cffi_const_GEN_URI, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "GEN_X400", (void *)_cffi_const_GEN_X400, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "NID_subject_alt_name", (void *)_cffi_const_NID_subject_alt_name, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "OBJ_nid2ln", (void *)_cffi_f_OBJ_nid2ln, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 81), (void *)_cffi_d_OBJ_nid2ln },
-  { "OBJ_obj2nid", (void *)_cffi_f_OBJ_obj2nid, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 90), (void *)_cffi_d_OBJ_obj2nid },
-  { "OBJ_obj2txt", (void *)_cffi_f_OBJ_obj2txt, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 221), (void *)_cffi_d_OBJ_obj2txt },
+  { "OBJ_nid2ln", (void *)_cffi_f_OBJ_nid2ln, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 85), (void *)_cffi_d_OBJ_nid2ln },
+  { "OBJ_obj2nid", (void *)_cffi_f_OBJ_obj2nid, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 94), (void *)_cffi_d_OBJ_obj2nid },
+  { "OBJ_obj2txt", (void *)_cffi_f_OBJ_obj2txt, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 233), (void *)_cffi_d_OBJ_obj2txt },
   { "OPENSSL_INIT_LOAD_CRYPTO_STRINGS", (void *)_cffi_const_OPENSSL_INIT_LOAD_CRYPTO_STRINGS, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "OPENSSL_INIT_LOAD_SSL_STRINGS", (void *)_cffi_const_OPENSSL_INIT_LOAD_SSL_STRINGS, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "OPENSSL_VERSION_NUMBER", (void *)_cffi_const_OPENSSL_VERSION_NUMBER, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "OPENSSL_free", (void *)_cffi_f_OPENSSL_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 333), (void *)_cffi_d_OPENSSL_free },
-  { "OPENSSL_init_ssl", (void *)_cffi_f_OPENSSL_init_ssl, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 227), (void *)_cffi_d_OPENSSL_init_ssl },
-  { "OPENSSL_sk_num", (void *)_cffi_f_OPENSSL_sk_num, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 131), (void *)_cffi_d_OPENSSL_sk_num },
-  { "OPENSSL_sk_value", (void *)_cffi_f_OPENSSL_sk_value, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 277), (void *)_cffi_d_OPENSSL_sk_value },
-  { "OpenSSL_version", (void *)_cffi_f_OpenSSL_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 81), (void *)_cffi_d_OpenSSL_version },
-  { "PEM_read_bio_X509", (void *)_cffi_f_PEM_read_bio_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 41), (void *)_cffi_d_PEM_read_bio_X509 },
-  { "PEM_write_bio_X509", (void *)_cffi_f_PEM_write_bio_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 104), (void *)_cffi_d_PEM_write_bio_X509 },
-  { "SSL_CIPHER_get_bits", (void *)_cffi_f_SSL_CIPHER_get_bits, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 158), (void *)_cffi_d_SSL_CIPHER_get_bits },
-  { "SSL_CIPHER_get_name", (void *)_cffi_f_SSL_CIPHER_get_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 78), (void *)_cffi_d_SSL_CIPHER_get_name },
-  { "SSL_CIPHER_get_version", (void *)_cffi_f_SSL_CIPHER_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 78), (void *)_cffi_d_SSL_CIPHER_get_version },
-  { "SSL_CTX_check_private_key", (void *)_cffi_f_SSL_CTX_check_private_key, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 188), (void *)_cffi_d_SSL_CTX_check_private_key },
-  { "SSL_CTX_clear_options", (void *)_cffi_f_SSL_CTX_clear_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 265), (void *)_cffi_d_SSL_CTX_clear_options },
-  { "SSL_CTX_free", (void *)_cffi_f_SSL_CTX_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 307), (void *)_cffi_d_SSL_CTX_free },
-  { "SSL_CTX_get0_param", (void *)_cffi_f_SSL_CTX_get0_param, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 68), (void *)_cffi_d_SSL_CTX_get0_param },
-  { "SSL_CTX_get_cert_store", (void *)_cffi_f_SSL_CTX_get_cert_store, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 62), (void *)_cffi_d_SSL_CTX_get_cert_store },
-  { "SSL_CTX_get_max_proto_version", (void *)_cffi_f_SSL_CTX_get_max_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 162), (void *)_cffi_d_SSL_CTX_get_max_proto_version },
-  { "SSL_CTX_get_min_proto_version", (void *)_cffi_f_SSL_CTX_get_min_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 162), (void *)_cffi_d_SSL_CTX_get_min_proto_version },
-  { "SSL_CTX_get_options", (void *)_cffi_f_SSL_CTX_get_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 269), (void *)_cffi_d_SSL_CTX_get_options },
-  { "SSL_CTX_get_verify_mode", (void *)_cffi_f_SSL_CTX_get_verify_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 188), (void *)_cffi_d_SSL_CTX_get_verify_mode },
-  { "SSL_CTX_load_verify_locations", (void *)_cffi_f_SSL_CTX_load_verify_locations, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 169), (void *)_cffi_d_SSL_CTX_load_verify_locations },
-  { "SSL_CTX_new", (void *)_cffi_f_SSL_CTX_new, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 33), (void *)_cffi_d_SSL_CTX_new },
-  { "SSL_CTX_sess_accept", (void *)_cffi_f_SSL_CTX_sess_accept, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_accept },
-  { "SSL_CTX_sess_accept_good", (void *)_cffi_f_SSL_CTX_sess_accept_good, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_accept_good },
-  { "SSL_CTX_sess_accept_renegotiate", (void *)_cffi_f_SSL_CTX_sess_accept_renegotiate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_accept_renegotiate },
-  { "SSL_CTX_sess_cache_full", (void *)_cffi_f_SSL_CTX_sess_cache_full, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_cache_full },
-  { "SSL_CTX_sess_connect", (void *)_cffi_f_SSL_CTX_sess_connect, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_connect },
-  { "SSL_CTX_sess_connect_good", (void *)_cffi_f_SSL_CTX_sess_connect_good, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_connect_good },
-  { "SSL_CTX_sess_connect_renegotiate", (void *)_cffi_f_SSL_CTX_sess_connect_renegotiate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_connect_renegotiate },
-  { "SSL_CTX_sess_hits", (void *)_cffi_f_SSL_CTX_sess_hits, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_hits },
-  { "SSL_CTX_sess_misses", (void *)_cffi_f_SSL_CTX_sess_misses, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_misses },
-  { "SSL_CTX_sess_number", (void *)_cffi_f_SSL_CTX_sess_number, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_number },
-  { "SSL_CTX_sess_timeouts", (void *)_cffi_f_SSL_CTX_sess_timeouts, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 249), (void *)_cffi_d_SSL_CTX_sess_timeouts },
-  { "SSL_CTX_set_alpn_protos", (void *)_cffi_f_SSL_CTX_set_alpn_protos, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 183), (void *)_cffi_d_SSL_CTX_set_alpn_protos },
-  { "SSL_CTX_set_cipher_list", (void *)_cffi_f_SSL_CTX_set_cipher_list, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 165), (void *)_cffi_d_SSL_CTX_set_cipher_list },
-  { "SSL_CTX_set_default_passwd_cb_userdata", (void *)_cffi_f_SSL_CTX_set_default_passwd_cb_userdata, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 319), (void *)_cffi_d_SSL_CTX_set_default_passwd_cb_userdata },
-  { "SSL_CTX_set_default_verify_paths", (void *)_cffi_f_SSL_CTX_set_default_verify_paths, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 162), (void *)_cffi_d_SSL_CTX_set_default_verify_paths },
-  { "SSL_CTX_set_max_proto_version", (void *)_cffi_f_SSL_CTX_set_max_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 179), (void *)_cffi_d_SSL_CTX_set_max_proto_version },
-  { "SSL_CTX_set_min_proto_version", (void *)_cffi_f_SSL_CTX_set_min_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 179), (void *)_cffi_d_SSL_CTX_set_min_proto_version },
-  { "SSL_CTX_set_mode", (void *)_cffi_f_SSL_CTX_set_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 252), (void *)_cffi_d_SSL_CTX_set_mode },
-  { "SSL_CTX_set_options", (void *)_cffi_f_SSL_CTX_set_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 265), (void *)_cffi_d_SSL_CTX_set_options },
-  { "SSL_CTX_set_session_cache_mode", (void *)_cffi_f_SSL_CTX_set_session_cache_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 252), (void *)_cffi_d_SSL_CTX_set_session_cache_mode },
-  { "SSL_CTX_set_verify", (void *)_cffi_f_SSL_CTX_set_verify, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 310), (void *)_cffi_d_SSL_CTX_set_verify },
-  { "SSL_CTX_use_PrivateKey_file", (void *)_cffi_f_SSL_CTX_use_PrivateKey_file, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 174), (void *)_cffi_d_SSL_CTX_use_PrivateKey_file },
-  { "SSL_CTX_use_certificate_chain_file", (void *)_cffi_f_SSL_CTX_use_certificate_chain_file, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 165), (void *)_cffi_d_SSL_CTX_use_certificate_chain_file },
+  { "OPENSSL_free", (void *)_cffi_f_OPENSSL_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 356), (void *)_cffi_d_OPENSSL_free },
+  { "OPENSSL_init_ssl", (void *)_cffi_f_OPENSSL_init_ssl, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 239), (void *)_cffi_d_OPENSSL_init_ssl },
+  { "OPENSSL_sk_num", (void *)_cffi_f_OPENSSL_sk_num, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 135), (void *)_cffi_d_OPENSSL_sk_num },
+  { "OPENSSL_sk_value", (void *)_cffi_f_OPENSSL_sk_value, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 289), (void *)_cffi_d_OPENSSL_sk_value },
+  { "OpenSSL_version", (void *)_cffi_f_OpenSSL_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 85), (void *)_cffi_d_OpenSSL_version },
+  { "PEM_read_bio_X509", (void *)_cffi_f_PEM_read_bio_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 45), (void *)_cffi_d_PEM_read_bio_X509 },
+  { "PEM_write_bio_X509", (void *)_cffi_f_PEM_write_bio_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 108), (void *)_cffi_d_PEM_write_bio_X509 },
+  { "SSL_AD_INTERNAL_ERROR", (void *)_cffi_const_SSL_AD_INTERNAL_ERROR, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
+  { "SSL_CIPHER_get_bits", (void *)_cffi_f_SSL_CIPHER_get_bits, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 170), (void *)_cffi_d_SSL_CIPHER_get_bits },
+  { "SSL_CIPHER_get_name", (void *)_cffi_f_SSL_CIPHER_get_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 82), (void *)_cffi_d_SSL_CIPHER_get_name },
+  { "SSL_CIPHER_get_version", (void *)_cffi_f_SSL_CIPHER_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 82), (void *)_cffi_d_SSL_CIPHER_get_version },
+  { "SSL_CTX_check_private_key", (void *)_cffi_f_SSL_CTX_check_private_key, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 200), (void *)_cffi_d_SSL_CTX_check_private_key },
+  { "SSL_CTX_clear_options", (void *)_cffi_f_SSL_CTX_clear_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 277), (void *)_cffi_d_SSL_CTX_clear_options },
+  { "SSL_CTX_free", (void *)_cffi_f_SSL_CTX_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 322), (void *)_cffi_d_SSL_CTX_free },
+  { "SSL_CTX_get0_param", (void *)_cffi_f_SSL_CTX_get0_param, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 72), (void *)_cffi_d_SSL_CTX_get0_param },
+  { "SSL_CTX_get_cert_store", (void *)_cffi_f_SSL_CTX_get_cert_store, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 66), (void *)_cffi_d_SSL_CTX_get_cert_store },
+  { "SSL_CTX_get_max_proto_version", (void *)_cffi_f_SSL_CTX_get_max_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 174), (void *)_cffi_d_SSL_CTX_get_max_proto_version },
+  { "SSL_CTX_get_min_proto_version", (void *)_cffi_f_SSL_CTX_get_min_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 174), (void *)_cffi_d_SSL_CTX_get_min_proto_version },
+  { "SSL_CTX_get_options", (void *)_cffi_f_SSL_CTX_get_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 281), (void *)_cffi_d_SSL_CTX_get_options },
+  { "SSL_CTX_get_verify_mode", (void *)_cffi_f_SSL_CTX_get_verify_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 200), (void *)_cffi_d_SSL_CTX_get_verify_mode },
+  { "SSL_CTX_load_verify_locations", (void *)_cffi_f_SSL_CTX_load_verify_locations, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 181), (void *)_cffi_d_SSL_CTX_load_verify_locations },
+  { "SSL_CTX_new", (void *)_cffi_f_SSL_CTX_new, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 37), (void *)_cffi_d_SSL_CTX_new },
+  { "SSL_CTX_sess_accept", (void *)_cffi_f_SSL_CTX_sess_accept, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_accept },
+  { "SSL_CTX_sess_accept_good", (void *)_cffi_f_SSL_CTX_sess_accept_good, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_accept_good },
+  { "SSL_CTX_sess_accept_renegotiate", (void *)_cffi_f_SSL_CTX_sess_accept_renegotiate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_accept_renegotiate },
+  { "SSL_CTX_sess_cache_full", (void *)_cffi_f_SSL_CTX_sess_cache_full, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_cache_full },
+  { "SSL_CTX_sess_connect", (void *)_cffi_f_SSL_CTX_sess_connect, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_connect },
+  { "SSL_CTX_sess_connect_good", (void *)_cffi_f_SSL_CTX_sess_connect_good, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_connect_good },
+  { "SSL_CTX_sess_connect_renegotiate", (void *)_cffi_f_SSL_CTX_sess_connect_renegotiate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_connect_renegotiate },
+  { "SSL_CTX_sess_hits", (void *)_cffi_f_SSL_CTX_sess_hits, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_hits },
+  { "SSL_CTX_sess_misses", (void *)_cffi_f_SSL_CTX_sess_misses, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_misses },
+  { "SSL_CTX_sess_number", (void *)_cffi_f_SSL_CTX_sess_number, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_number },
+  { "SSL_CTX_sess_timeouts", (void *)_cffi_f_SSL_CTX_sess_timeouts, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 261), (void *)_cffi_d_SSL_CTX_sess_timeouts },
+  { "SSL_CTX_set_alpn_protos", (void *)_cffi_f_SSL_CTX_set_alpn_protos, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 195), (void *)_cffi_d_SSL_CTX_set_alpn_protos },
+  { "SSL_CTX_set_cipher_list", (void *)_cffi_f_SSL_CTX_set_cipher_list, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 177), (void *)_cffi_d_SSL_CTX_set_cipher_list },
+  { "SSL_CTX_set_default_passwd_cb_userdata", (void *)_cffi_f_SSL_CTX_set_default_passwd_cb_userdata, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 342), (void *)_cffi_d_SSL_CTX_set_default_passwd_cb_userdata },
+  { "SSL_CTX_set_default_verify_paths", (void *)_cffi_f_SSL_CTX_set_default_verify_paths, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 174), (void *)_cffi_d_SSL_CTX_set_default_verify_paths },
+  { "SSL_CTX_set_max_proto_version", (void *)_cffi_f_SSL_CTX_set_max_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 191), (void *)_cffi_d_SSL_CTX_set_max_proto_version },
+  { "SSL_CTX_set_min_proto_version", (void *)_cffi_f_SSL_CTX_set_min_proto_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 191), (void *)_cffi_d_SSL_CTX_set_min_proto_version },
+  { "SSL_CTX_set_mode", (void *)_cffi_f_SSL_CTX_set_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 264), (void *)_cffi_d_SSL_CTX_set_mode },
+  { "SSL_CTX_set_options", (void *)_cffi_f_SSL_CTX_set_options, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 277), (void *)_cffi_d_SSL_CTX_set_options },
+  { "SSL_CTX_set_session_cache_mode", (void *)_cffi_f_SSL_CTX_set_session_cache_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 264), (void *)_cffi_d_SSL_CTX_set_session_cache_mode },
+  { "SSL_CTX_set_verify", (void *)_cffi_f_SSL_CTX_set_verify, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 333), (void *)_cffi_d_SSL_CTX_set_verify },
+  { "SSL_CTX_use_PrivateKey_file", (void *)_cffi_f_SSL_CTX_use_PrivateKey_file, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 186), (void *)_cffi_d_SSL_CTX_use_PrivateKey_file },
+  { "SSL_CTX_use_certificate_chain_file", (void *)_cffi_f_SSL_CTX_use_certificate_chain_file, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 177), (void *)_cffi_d_SSL_CTX_use_certificate_chain_file },
   { "SSL_ERROR_NONE", (void *)_cffi_const_SSL_ERROR_NONE, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_ERROR_SSL", (void *)_cffi_const_SSL_ERROR_SSL, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_ERROR_SYSCALL", (void *)_cffi_const_SSL_ERROR_SYSCALL, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
@@ -7105,56 +7486,61 @@ static const struct _cffi_global_s _cffi_globals[] = {
   { "SSL_OP_SINGLE_ECDH_USE", (void *)_cffi_const_SSL_OP_SINGLE_ECDH_USE, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_R_CERTIFICATE_VERIFY_FAILED", (void *)_cffi_const_SSL_R_CERTIFICATE_VERIFY_FAILED, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_R_UNEXPECTED_EOF_WHILE_READING", (void *)_cffi_const_SSL_R_UNEXPECTED_EOF_WHILE_READING, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "SSL_SESSION_free", (void *)_cffi_f_SSL_SESSION_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 323), (void *)_cffi_d_SSL_SESSION_free },
+  { "SSL_SESSION_free", (void *)_cffi_f_SSL_SESSION_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 346), (void *)_cffi_d_SSL_SESSION_free },
   { "SSL_SESS_CACHE_CLIENT", (void *)_cffi_const_SSL_SESS_CACHE_CLIENT, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_SESS_CACHE_SERVER", (void *)_cffi_const_SSL_SESS_CACHE_SERVER, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
+  { "SSL_TLSEXT_ERR_ALERT_FATAL", (void *)_cffi_const_SSL_TLSEXT_ERR_ALERT_FATAL, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
+  { "SSL_TLSEXT_ERR_OK", (void *)_cffi_const_SSL_TLSEXT_ERR_OK, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_VERIFY_FAIL_IF_NO_PEER_CERT", (void *)_cffi_const_SSL_VERIFY_FAIL_IF_NO_PEER_CERT, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_VERIFY_NONE", (void *)_cffi_const_SSL_VERIFY_NONE, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_VERIFY_PEER", (void *)_cffi_const_SSL_VERIFY_PEER, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "SSL_VERIFY_POST_HANDSHAKE", (void *)_cffi_const_SSL_VERIFY_POST_HANDSHAKE, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "SSL_free", (void *)_cffi_f_SSL_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 290), (void *)_cffi_d_SSL_free },
-  { "SSL_get0_alpn_selected", (void *)_cffi_f_SSL_get0_alpn_selected, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 302), (void *)_cffi_d_SSL_get0_alpn_selected },
-  { "SSL_get0_param", (void *)_cffi_f_SSL_get0_param, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 65), (void *)_cffi_d_SSL_get0_param },
-  { "SSL_get1_peer_certificate", (void *)_cffi_f_SSL_get1_peer_certificate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 47), (void *)_cffi_d_SSL_get1_peer_certificate },
-  { "SSL_get1_session", (void *)_cffi_f_SSL_get1_session, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 38), (void *)_cffi_d_SSL_get1_session },
+  { "SSL_free", (void *)_cffi_f_SSL_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 305), (void *)_cffi_d_SSL_free },
+  { "SSL_get0_alpn_selected", (void *)_cffi_f_SSL_get0_alpn_selected, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 317), (void *)_cffi_d_SSL_get0_alpn_selected },
+  { "SSL_get0_param", (void *)_cffi_f_SSL_get0_param, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 69), (void *)_cffi_d_SSL_get0_param },
+  { "SSL_get1_peer_certificate", (void *)_cffi_f_SSL_get1_peer_certificate, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 51), (void *)_cffi_d_SSL_get1_peer_certificate },
+  { "SSL_get1_session", (void *)_cffi_f_SSL_get1_session, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 42), (void *)_cffi_d_SSL_get1_session },
+  { "SSL_get_app_data", (void *)_cffi_f_SSL_get_app_data, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 293), (void *)_cffi_d_SSL_get_app_data },
   { "SSL_get_current_cipher", (void *)_cffi_f_SSL_get_current_cipher, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 30), (void *)_cffi_d_SSL_get_current_cipher },
-  { "SSL_get_servername", (void *)_cffi_f_SSL_get_servername, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 74), (void *)_cffi_d_SSL_get_servername },
-  { "SSL_get_verify_result", (void *)_cffi_f_SSL_get_verify_result, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 246), (void *)_cffi_d_SSL_get_verify_result },
-  { "SSL_get_version", (void *)_cffi_f_SSL_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 71), (void *)_cffi_d_SSL_get_version },
-  { "SSL_is_init_finished", (void *)_cffi_f_SSL_is_init_finished, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 155), (void *)_cffi_d_SSL_is_init_finished },
+  { "SSL_get_servername", (void *)_cffi_f_SSL_get_servername, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 78), (void *)_cffi_d_SSL_get_servername },
+  { "SSL_get_verify_result", (void *)_cffi_f_SSL_get_verify_result, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 258), (void *)_cffi_d_SSL_get_verify_result },
+  { "SSL_get_version", (void *)_cffi_f_SSL_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 75), (void *)_cffi_d_SSL_get_version },
+  { "SSL_is_init_finished", (void *)_cffi_f_SSL_is_init_finished, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 167), (void *)_cffi_d_SSL_is_init_finished },
   { "SSL_new", (void *)_cffi_f_SSL_new, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 27), (void *)_cffi_d_SSL_new },
-  { "SSL_pending", (void *)_cffi_f_SSL_pending, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 262), (void *)_cffi_d_SSL_pending },
-  { "SSL_session_reused", (void *)_cffi_f_SSL_session_reused, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 155), (void *)_cffi_d_SSL_session_reused },
-  { "SSL_set_accept_state", (void *)_cffi_f_SSL_set_accept_state, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 290), (void *)_cffi_d_SSL_set_accept_state },
-  { "SSL_set_bio", (void *)_cffi_f_SSL_set_bio, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 293), (void *)_cffi_d_SSL_set_bio },
-  { "SSL_set_connect_state", (void *)_cffi_f_SSL_set_connect_state, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 290), (void *)_cffi_d_SSL_set_connect_state },
-  { "SSL_set_fd", (void *)_cffi_f_SSL_set_fd, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 141), (void *)_cffi_d_SSL_set_fd },
-  { "SSL_set_mode", (void *)_cffi_f_SSL_set_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 242), (void *)_cffi_d_SSL_set_mode },
-  { "SSL_set_post_handshake_auth", (void *)_cffi_f_SSL_set_post_handshake_auth, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 298), (void *)_cffi_d_SSL_set_post_handshake_auth },
-  { "SSL_set_session", (void *)_cffi_f_SSL_set_session, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 137), (void *)_cffi_d_SSL_set_session },
-  { "SSL_set_tlsext_host_name", (void *)_cffi_f_SSL_set_tlsext_host_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 238), (void *)_cffi_d_SSL_set_tlsext_host_name },
-  { "SSL_verify_client_post_handshake", (void *)_cffi_f_SSL_verify_client_post_handshake, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 134), (void *)_cffi_d_SSL_verify_client_post_handshake },
+  { "SSL_pending", (void *)_cffi_f_SSL_pending, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 274), (void *)_cffi_d_SSL_pending },
+  { "SSL_session_reused", (void *)_cffi_f_SSL_session_reused, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 167), (void *)_cffi_d_SSL_session_reused },
+  { "SSL_set_SSL_CTX", (void *)_cffi_f_SSL_set_SSL_CTX, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 33), (void *)_cffi_d_SSL_set_SSL_CTX },
+  { "SSL_set_accept_state", (void *)_cffi_f_SSL_set_accept_state, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 305), (void *)_cffi_d_SSL_set_accept_state },
+  { "SSL_set_app_data", (void *)_cffi_f_SSL_set_app_data, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 163), (void *)_cffi_d_SSL_set_app_data },
+  { "SSL_set_bio", (void *)_cffi_f_SSL_set_bio, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 308), (void *)_cffi_d_SSL_set_bio },
+  { "SSL_set_connect_state", (void *)_cffi_f_SSL_set_connect_state, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 305), (void *)_cffi_d_SSL_set_connect_state },
+  { "SSL_set_fd", (void *)_cffi_f_SSL_set_fd, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 149), (void *)_cffi_d_SSL_set_fd },
+  { "SSL_set_mode", (void *)_cffi_f_SSL_set_mode, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 254), (void *)_cffi_d_SSL_set_mode },
+  { "SSL_set_post_handshake_auth", (void *)_cffi_f_SSL_set_post_handshake_auth, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 313), (void *)_cffi_d_SSL_set_post_handshake_auth },
+  { "SSL_set_session", (void *)_cffi_f_SSL_set_session, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 141), (void *)_cffi_d_SSL_set_session },
+  { "SSL_set_tlsext_host_name", (void *)_cffi_f_SSL_set_tlsext_host_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 250), (void *)_cffi_d_SSL_set_tlsext_host_name },
+  { "SSL_verify_client_post_handshake", (void *)_cffi_f_SSL_verify_client_post_handshake, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 138), (void *)_cffi_d_SSL_verify_client_post_handshake },
   { "TLS1_1_VERSION", (void *)_cffi_const_TLS1_1_VERSION, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "TLS1_2_VERSION", (void *)_cffi_const_TLS1_2_VERSION, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "TLS1_3_VERSION", (void *)_cffi_const_TLS1_3_VERSION, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "TLS1_VERSION", (void *)_cffi_const_TLS1_VERSION, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "TLSEXT_NAMETYPE_host_name", (void *)_cffi_const_TLSEXT_NAMETYPE_host_name, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "TLS_client_method", (void *)_cffi_f_TLS_client_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 36), (void *)_cffi_d_TLS_client_method },
-  { "TLS_method", (void *)_cffi_f_TLS_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 36), (void *)_cffi_d_TLS_method },
-  { "TLS_server_method", (void *)_cffi_f_TLS_server_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 36), (void *)_cffi_d_TLS_server_method },
+  { "TLS_client_method", (void *)_cffi_f_TLS_client_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_TLS_client_method },
+  { "TLS_method", (void *)_cffi_f_TLS_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_TLS_method },
+  { "TLS_server_method", (void *)_cffi_f_TLS_server_method, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_TLS_server_method },
   { "X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS", (void *)_cffi_const_X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "X509_NAME_ENTRY_get_data", (void *)_cffi_f_X509_NAME_ENTRY_get_data, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 6), (void *)_cffi_d_X509_NAME_ENTRY_get_data },
   { "X509_NAME_ENTRY_get_object", (void *)_cffi_f_X509_NAME_ENTRY_get_object, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 3), (void *)_cffi_d_X509_NAME_ENTRY_get_object },
-  { "X509_NAME_ENTRY_set", (void *)_cffi_f_X509_NAME_ENTRY_set, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 201), (void *)_cffi_d_X509_NAME_ENTRY_set },
-  { "X509_NAME_entry_count", (void *)_cffi_f_X509_NAME_entry_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 198), (void *)_cffi_d_X509_NAME_entry_count },
-  { "X509_NAME_get_entry", (void *)_cffi_f_X509_NAME_get_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 58), (void *)_cffi_d_X509_NAME_get_entry },
-  { "X509_STORE_add_cert", (void *)_cffi_f_X509_STORE_add_cert, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 204), (void *)_cffi_d_X509_STORE_add_cert },
-  { "X509_VERIFY_PARAM_clear_flags", (void *)_cffi_f_X509_VERIFY_PARAM_clear_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 217), (void *)_cffi_d_X509_VERIFY_PARAM_clear_flags },
-  { "X509_VERIFY_PARAM_get_flags", (void *)_cffi_f_X509_VERIFY_PARAM_get_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 272), (void *)_cffi_d_X509_VERIFY_PARAM_get_flags },
-  { "X509_VERIFY_PARAM_set1_host", (void *)_cffi_f_X509_VERIFY_PARAM_set1_host, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 212), (void *)_cffi_d_X509_VERIFY_PARAM_set1_host },
-  { "X509_VERIFY_PARAM_set1_ip_asc", (void *)_cffi_f_X509_VERIFY_PARAM_set1_ip_asc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 208), (void *)_cffi_d_X509_VERIFY_PARAM_set1_ip_asc },
-  { "X509_VERIFY_PARAM_set_flags", (void *)_cffi_f_X509_VERIFY_PARAM_set_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 217), (void *)_cffi_d_X509_VERIFY_PARAM_set_flags },
-  { "X509_VERIFY_PARAM_set_hostflags", (void *)_cffi_f_X509_VERIFY_PARAM_set_hostflags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 329), (void *)_cffi_d_X509_VERIFY_PARAM_set_hostflags },
+  { "X509_NAME_ENTRY_set", (void *)_cffi_f_X509_NAME_ENTRY_set, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 213), (void *)_cffi_d_X509_NAME_ENTRY_set },
+  { "X509_NAME_entry_count", (void *)_cffi_f_X509_NAME_entry_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 210), (void *)_cffi_d_X509_NAME_entry_count },
+  { "X509_NAME_get_entry", (void *)_cffi_f_X509_NAME_get_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 62), (void *)_cffi_d_X509_NAME_get_entry },
+  { "X509_STORE_add_cert", (void *)_cffi_f_X509_STORE_add_cert, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 216), (void *)_cffi_d_X509_STORE_add_cert },
+  { "X509_VERIFY_PARAM_clear_flags", (void *)_cffi_f_X509_VERIFY_PARAM_clear_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 229), (void *)_cffi_d_X509_VERIFY_PARAM_clear_flags },
+  { "X509_VERIFY_PARAM_get_flags", (void *)_cffi_f_X509_VERIFY_PARAM_get_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 284), (void *)_cffi_d_X509_VERIFY_PARAM_get_flags },
+  { "X509_VERIFY_PARAM_set1_host", (void *)_cffi_f_X509_VERIFY_PARAM_set1_host, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 224), (void *)_cffi_d_X509_VERIFY_PARAM_set1_host },
+  { "X509_VERIFY_PARAM_set1_ip_asc", (void *)_cffi_f_X509_VERIFY_PARAM_set1_ip_asc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 220), (void *)_cffi_d_X509_VERIFY_PARAM_set1_ip_asc },
+  { "X509_VERIFY_PARAM_set_flags", (void *)_cffi_f_X509_VERIFY_PARAM_set_flags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 229), (void *)_cffi_d_X509_VERIFY_PARAM_set_flags },
+  { "X509_VERIFY_PARAM_set_hostflags", (void *)_cffi_f_X509_VERIFY_PARAM_set_hostflags, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 352), (void *)_cffi_d_X509_VERIFY_PARAM_set_hostflags },
   { "X509_V_ERR_HOSTNAME_MISMATCH", (void *)_cffi_const_X509_V_ERR_HOSTNAME_MISMATCH, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "X509_V_ERR_IP_ADDRESS_MISMATCH", (void *)_cffi_const_X509_V_ERR_IP_ADDRESS_MISMATCH, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "X509_V_FLAG_CRL_CHECK", (void *)_cffi_const_X509_V_FLAG_CRL_CHECK, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
@@ -7163,104 +7549,108 @@ static const struct _cffi_global_s _cffi_globals[] = {
   { "X509_V_FLAG_TRUSTED_FIRST", (void *)_cffi_const_X509_V_FLAG_TRUSTED_FIRST, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "X509_V_FLAG_X509_STRICT", (void *)_cffi_const_X509_V_FLAG_X509_STRICT, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
   { "X509_V_OK", (void *)_cffi_const_X509_V_OK, _CFFI_OP(_CFFI_OP_CONSTANT_INT, -1), (void *)0 },
-  { "X509_free", (void *)_cffi_f_X509_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 326), (void *)_cffi_d_X509_free },
+  { "X509_free", (void *)_cffi_f_X509_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 349), (void *)_cffi_d_X509_free },
   { "X509_get0_notAfter", (void *)_cffi_f_X509_get0_notAfter, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 9), (void *)_cffi_d_X509_get0_notAfter },
   { "X509_get0_notBefore", (void *)_cffi_f_X509_get0_notBefore, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 9), (void *)_cffi_d_X509_get0_notBefore },
-  { "X509_get_ext_d2i", (void *)_cffi_f_X509_get_ext_d2i, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 281), (void *)_cffi_d_X509_get_ext_d2i },
-  { "X509_get_issuer_name", (void *)_cffi_f_X509_get_issuer_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 55), (void *)_cffi_d_X509_get_issuer_name },
+  { "X509_get_ext_d2i", (void *)_cffi_f_X509_get_ext_d2i, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 296), (void *)_cffi_d_X509_get_ext_d2i },
+  { "X509_get_issuer_name", (void *)_cffi_f_X509_get_issuer_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 59), (void *)_cffi_d_X509_get_issuer_name },
   { "X509_get_serialNumber", (void *)_cffi_f_X509_get_serialNumber, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 0), (void *)_cffi_d_X509_get_serialNumber },
-  { "X509_get_subject_name", (void *)_cffi_f_X509_get_subject_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 55), (void *)_cffi_d_X509_get_subject_name },
-  { "X509_get_version", (void *)_cffi_f_X509_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 256), (void *)_cffi_d_X509_get_version },
-  { "X509_up_ref", (void *)_cffi_f_X509_up_ref, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 191), (void *)_cffi_d_X509_up_ref },
-  { "X509_verify_cert_error_string", (void *)_cffi_f_X509_verify_cert_error_string, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 84), (void *)_cffi_d_X509_verify_cert_error_string },
-  { "cffisock_GENERAL_NAMES_free", (void *)_cffi_f_cffisock_GENERAL_NAMES_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 287), (void *)_cffi_d_cffisock_GENERAL_NAMES_free },
+  { "X509_get_subject_name", (void *)_cffi_f_X509_get_subject_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 59), (void *)_cffi_d_X509_get_subject_name },
+  { "X509_get_version", (void *)_cffi_f_X509_get_version, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 268), (void *)_cffi_d_X509_get_version },
+  { "X509_up_ref", (void *)_cffi_f_X509_up_ref, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 203), (void *)_cffi_d_X509_up_ref },
+  { "X509_verify_cert_error_string", (void *)_cffi_f_X509_verify_cert_error_string, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 88), (void *)_cffi_d_X509_verify_cert_error_string },
+  { "cffisock_GENERAL_NAMES_free", (void *)_cffi_f_cffisock_GENERAL_NAMES_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 302), (void *)_cffi_d_cffisock_GENERAL_NAMES_free },
   { "cffisock_SSL_CTX_get_ciphers", (void *)_cffi_f_cffisock_SSL_CTX_get_ciphers, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 24), (void *)_cffi_d_cffisock_SSL_CTX_get_ciphers },
   { "cffisock_SSL_get0_verified_chain", (void *)_cffi_f_cffisock_SSL_get0_verified_chain, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 21), (void *)_cffi_d_cffisock_SSL_get0_verified_chain },
   { "cffisock_SSL_get_ciphers", (void *)_cffi_f_cffisock_SSL_get_ciphers, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 21), (void *)_cffi_d_cffisock_SSL_get_ciphers },
+  { "cffisock_SSL_get_client_ciphers", (void *)_cffi_f_cffisock_SSL_get_client_ciphers, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 21), (void *)_cffi_d_cffisock_SSL_get_client_ciphers },
   { "cffisock_SSL_get_peer_cert_chain", (void *)_cffi_f_cffisock_SSL_get_peer_cert_chain, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 21), (void *)_cffi_d_cffisock_SSL_get_peer_cert_chain },
-  { "cffisock_general_name", (void *)_cffi_f_cffisock_general_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 122), (void *)_cffi_d_cffisock_general_name },
-  { "cffisock_set_alpn_select", (void *)_cffi_f_cffisock_set_alpn_select, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 315), (void *)_cffi_d_cffisock_set_alpn_select },
-  { "cffisock_ssl_io", (void *)_cffi_f_cffisock_ssl_io, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 145), (void *)_cffi_d_cffisock_ssl_io },
-  { "d2i_X509", (void *)_cffi_f_d2i_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 50), (void *)_cffi_d_d2i_X509 },
-  { "i2a_ASN1_INTEGER", (void *)_cffi_f_i2a_ASN1_INTEGER, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 96), (void *)_cffi_d_i2a_ASN1_INTEGER },
-  { "i2d_X509", (void *)_cffi_f_i2d_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 194), (void *)_cffi_d_i2d_X509 },
+  { "cffisock_general_name", (void *)_cffi_f_cffisock_general_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 126), (void *)_cffi_d_cffisock_general_name },
+  { "cffisock_set_alpn_select", (void *)_cffi_f_cffisock_set_alpn_select, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 338), (void *)_cffi_d_cffisock_set_alpn_select },
+  { "cffisock_set_keylog_file", (void *)_cffi_f_cffisock_set_keylog_file, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 325), (void *)_cffi_d_cffisock_set_keylog_file },
+  { "cffisock_set_sni_callback", (void *)_cffi_f_cffisock_set_sni_callback, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 329), (void *)_cffi_d_cffisock_set_sni_callback },
+  { "cffisock_sni_python", (void *)&_cffi_externpy__cffisock_sni_python, _CFFI_OP(_CFFI_OP_EXTERN_PYTHON, 387), (void *)cffisock_sni_python },
+  { "cffisock_ssl_io", (void *)_cffi_f_cffisock_ssl_io, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 153), (void *)_cffi_d_cffisock_ssl_io },
+  { "d2i_X509", (void *)_cffi_f_d2i_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 54), (void *)_cffi_d_d2i_X509 },
+  { "i2a_ASN1_INTEGER", (void *)_cffi_f_i2a_ASN1_INTEGER, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 100), (void *)_cffi_d_i2a_ASN1_INTEGER },
+  { "i2d_X509", (void *)_cffi_f_i2d_X509, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 206), (void *)_cffi_d_i2d_X509 },
 };
 
 static const struct _cffi_field_s _cffi_fields[] = {
   { "protocols", offsetof(struct cffisock_alpn, protocols),
                  sizeof(((struct cffisock_alpn *)0)->protocols),
-                 _CFFI_OP(_CFFI_OP_NOOP, 185) },
+                 _CFFI_OP(_CFFI_OP_NOOP, 197) },
   { "length", offsetof(struct cffisock_alpn, length),
               sizeof(((struct cffisock_alpn *)0)->length),
-              _CFFI_OP(_CFFI_OP_NOOP, 186) },
+              _CFFI_OP(_CFFI_OP_NOOP, 198) },
 };
 
 static const struct _cffi_struct_union_s _cffi_struct_unions[] = {
-  { "$ASN1_INTEGER", 339, _CFFI_F_OPAQUE,
+  { "$ASN1_INTEGER", 362, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$ASN1_OBJECT", 341, _CFFI_F_OPAQUE,
+  { "$ASN1_OBJECT", 364, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$ASN1_STRING", 343, _CFFI_F_OPAQUE,
+  { "$ASN1_STRING", 366, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$ASN1_TIME", 344, _CFFI_F_OPAQUE,
+  { "$ASN1_TIME", 367, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$BIO", 345, _CFFI_F_OPAQUE,
+  { "$BIO", 368, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$BIO_METHOD", 346, _CFFI_F_OPAQUE,
+  { "$BIO_METHOD", 369, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$EVP_PKEY", 347, _CFFI_F_OPAQUE,
+  { "$EVP_PKEY", 370, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$GENERAL_NAME", 348, _CFFI_F_OPAQUE,
+  { "$GENERAL_NAME", 371, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$OPENSSL_STACK", 349, _CFFI_F_OPAQUE,
+  { "$OPENSSL_STACK", 372, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$SSL", 350, _CFFI_F_OPAQUE,
+  { "$SSL", 373, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$SSL_CIPHER", 351, _CFFI_F_OPAQUE,
+  { "$SSL_CIPHER", 374, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$SSL_CTX", 352, _CFFI_F_OPAQUE,
+  { "$SSL_CTX", 375, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$SSL_METHOD", 353, _CFFI_F_OPAQUE,
+  { "$SSL_METHOD", 376, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$SSL_SESSION", 354, _CFFI_F_OPAQUE,
+  { "$SSL_SESSION", 377, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509", 355, _CFFI_F_OPAQUE,
+  { "$X509", 378, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509_EXTENSION", 356, _CFFI_F_OPAQUE,
+  { "$X509_EXTENSION", 379, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509_NAME", 358, _CFFI_F_OPAQUE,
+  { "$X509_NAME", 381, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509_NAME_ENTRY", 360, _CFFI_F_OPAQUE,
+  { "$X509_NAME_ENTRY", 383, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509_STORE", 361, _CFFI_F_OPAQUE,
+  { "$X509_STORE", 384, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "$X509_VERIFY_PARAM", 362, _CFFI_F_OPAQUE,
+  { "$X509_VERIFY_PARAM", 385, _CFFI_F_OPAQUE,
     (size_t)-1, -1, -1, 0 /* opaque */ },
-  { "cffisock_alpn", 364, _CFFI_F_CHECK_FIELDS,
+  { "cffisock_alpn", 388, _CFFI_F_CHECK_FIELDS,
     sizeof(struct cffisock_alpn), offsetof(struct _cffi_align_struct_cffisock_alpn, y), 0, 2 },
 };
 
 static const struct _cffi_typename_s _cffi_typenames[] = {
-  { "ASN1_INTEGER", 339 },
-  { "ASN1_OBJECT", 341 },
-  { "ASN1_STRING", 343 },
-  { "ASN1_TIME", 344 },
-  { "BIO", 345 },
-  { "BIO_METHOD", 346 },
-  { "EVP_PKEY", 347 },
-  { "GENERAL_NAME", 348 },
-  { "OPENSSL_STACK", 349 },
-  { "SSL", 350 },
-  { "SSL_CIPHER", 351 },
-  { "SSL_CTX", 352 },
-  { "SSL_METHOD", 353 },
-  { "SSL_SESSION", 354 },
-  { "X509", 355 },
-  { "X509_EXTENSION", 356 },
-  { "X509_NAME", 358 },
-  { "X509_NAME_ENTRY", 360 },
-  { "X509_STORE", 361 },
-  { "X509_VERIFY_PARAM", 362 },
+  { "ASN1_INTEGER", 362 },
+  { "ASN1_OBJECT", 364 },
+  { "ASN1_STRING", 366 },
+  { "ASN1_TIME", 367 },
+  { "BIO", 368 },
+  { "BIO_METHOD", 369 },
+  { "EVP_PKEY", 370 },
+  { "GENERAL_NAME", 371 },
+  { "OPENSSL_STACK", 372 },
+  { "SSL", 373 },
+  { "SSL_CIPHER", 374 },
+  { "SSL_CTX", 375 },
+  { "SSL_METHOD", 376 },
+  { "SSL_SESSION", 377 },
+  { "X509", 378 },
+  { "X509_EXTENSION", 379 },
+  { "X509_NAME", 381 },
+  { "X509_NAME_ENTRY", 383 },
+  { "X509_STORE", 384 },
+  { "X509_VERIFY_PARAM", 385 },
 };
 
 static const struct _cffi_type_context_s _cffi_type_context = {
@@ -7270,13 +7660,13 @@ static const struct _cffi_type_context_s _cffi_type_context = {
   _cffi_struct_unions,
   NULL,  /* no enums */
   _cffi_typenames,
-  200,  /* num_globals */
+  210,  /* num_globals */
   21,  /* num_struct_unions */
   0,  /* num_enums */
   20,  /* num_typenames */
   NULL,  /* no includes */
-  368,  /* num_types */
-  0,  /* flags */
+  392,  /* num_types */
+  1,  /* flags */
 };
 
 #ifdef __GNUC__
@@ -7287,6 +7677,9 @@ static const struct _cffi_type_context_s _cffi_type_context = {
 PyMODINIT_FUNC
 _cffi_pypyinit__ssl_cffi(const void *p[])
 {
+    if (((intptr_t)p[0]) >= 0x0A03) {
+        _cffi_call_python_org = (void(*)(struct _cffi_externpy_s *, char *))p[1];
+    }
     p[0] = (const void *)0x2601;
     p[1] = &_cffi_type_context;
 #if PY_MAJOR_VERSION >= 3

@@ -109,6 +109,7 @@ _DEFAULT_OPTIONS = (
 _MODES = (lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
           | lib.SSL_MODE_ENABLE_PARTIAL_WRITE | lib.SSL_MODE_AUTO_RETRY)
 _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
+_OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
 
@@ -148,7 +149,9 @@ class SSLContext:
         self.protocol = protocol
         self._check_hostname = False
         self._alpn = None
-        self.post_handshake_auth = False
+        self._keylog = None
+        self._sni_callback = None
+        self._post_handshake_auth = False
         lib.SSL_CTX_set_options(ctx, _DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, _MODES)
         lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
@@ -178,9 +181,55 @@ class SSLContext:
             raise ValueError("Cannot set verify_mode to CERT_NONE when "
                              "check_hostname is enabled.")
         flags = _VERIFY_FLAGS[value]
-        if self.post_handshake_auth and value != CERT_NONE:
+        if self._post_handshake_auth and value != CERT_NONE:
             flags |= lib.SSL_VERIFY_POST_HANDSHAKE
         lib.SSL_CTX_set_verify(self._ctx, flags, ffi.NULL)
+
+    @property
+    def post_handshake_auth(self):
+        """Whether TLS 1.3 post-handshake client authentication is enabled
+        (clients offer it; servers may then call verify_client_post_handshake)."""
+        return self._post_handshake_auth
+
+    @post_handshake_auth.setter
+    def post_handshake_auth(self, value):
+        self._post_handshake_auth = bool(value)
+        self.verify_mode = self.verify_mode  # re-apply the verify flags
+
+    @property
+    def keylog_filename(self):
+        """A file to which TLS key material is appended (NSS key log
+        format, for Wireshark), or None."""
+        return self._keylog[0] if self._keylog else None
+
+    @keylog_filename.setter
+    def keylog_filename(self, filename):
+        if filename is None:
+            self._keylog = None
+            lib.cffisock_set_keylog_file(self._ctx, ffi.NULL)
+            return
+        path = os.fsencode(filename)
+        with open(path, "a"):
+            pass  # fail now, like the stdlib, if it cannot be written
+        owned = ffi.new("char[]", path)
+        self._keylog = (filename, owned)  # the C callback reads this path
+        lib.cffisock_set_keylog_file(self._ctx, owned)
+
+    @property
+    def sni_callback(self):
+        """Server side: ``callback(ssl_socket, server_name, context)`` run
+        when a client sends SNI; it may switch ``ssl_socket.context`` and may
+        return an alert number to refuse the handshake."""
+        return self._sni_callback
+
+    @sni_callback.setter
+    def sni_callback(self, callback):
+        if callback is not None and not callable(callback):
+            raise TypeError("not a callable object")
+        if self.protocol == PROTOCOL_TLS_CLIENT and callback is not None:
+            raise ValueError("sni_callback cannot be set on TLS_CLIENT context")
+        self._sni_callback = callback
+        lib.cffisock_set_sni_callback(self._ctx, callback is not None)
 
     @property
     def check_hostname(self):
@@ -472,6 +521,9 @@ class _Connection:
             raise queue_error()
         self.ssl = ffi.gc(ssl, lib.SSL_free)
         self.context = context
+        self.owner = None  # the SSLSocket or SSLObject, for sni_callback
+        self._handle = ffi.new_handle(self)
+        lib.SSL_set_app_data(ssl, self._handle)
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.handshake_done = False
@@ -505,6 +557,35 @@ class _Connection:
                   else lib.X509_VERIFY_PARAM_set1_host(param, encoded, len(encoded)))
             if not ok:
                 raise queue_error()
+
+    def run_on_fd(self, fd, timeout, operation, buffer=ffi.NULL, size=0, deadline=None):
+        """run() on socket descriptor ``fd`` with the socket's ``timeout``:
+        wait with poll until the deadline (one per call unless given); a
+        non-blocking socket (timeout 0.0) raises SSLWantRead/WriteError."""
+        if deadline is None and timeout:
+            deadline = deadline_after(timeout)
+
+        def wait(want_write):
+            if timeout == 0.0:
+                raise tls_error(self.ssl, -1, lib.SSL_ERROR_WANT_WRITE if want_write
+                                else lib.SSL_ERROR_WANT_READ, 0, 0)
+            wait_fd(fd, POLLOUT if want_write else POLLIN, deadline)
+
+        try:
+            return self.run(operation, buffer, size, wait)
+        except _socket_timeout:
+            raise _socket_timeout("The %s operation timed out"
+                                  % _OPERATION_NAMES[operation]) from None
+
+    def write_all(self, fd, timeout, view):
+        """Send all of the cdata ``view``, one deadline for the whole call;
+        partial writes continue from where they stopped."""
+        size = view.__len__()
+        deadline = deadline_after(timeout) if timeout else None
+        total = 0
+        while total < size:
+            total += self.run_on_fd(fd, timeout, _WRITE, view + total, size - total,
+                                    deadline)
 
     def attach_fd(self, fd):
         if not lib.SSL_set_fd(self.ssl, fd):
@@ -582,6 +663,20 @@ class _Connection:
             return None
         return ffi.unpack(ffi.cast("char *", data[0]), length[0]).decode("ascii")
 
+    def switch_context(self, context):
+        lib.SSL_set_SSL_CTX(self.ssl, context._ctx)
+        self.context = context
+
+    def shared_ciphers(self):
+        offered = lib.cffisock_SSL_get_client_ciphers(self.ssl)
+        if not self.server_side or offered == ffi.NULL:
+            return None
+        ours = {details["name"] for details in self.context.get_ciphers()}
+        shared = [_cipher_dict(ffi.cast("SSL_CIPHER *", lib.OPENSSL_sk_value(offered, i)))
+                  for i in range(lib.OPENSSL_sk_num(offered))]
+        return [(c["name"], c["protocol"], c["strength_bits"])
+                for c in shared if c["name"] in ours]
+
     def session(self):
         session = lib.SSL_get1_session(self.ssl)
         if session == ffi.NULL:
@@ -656,7 +751,17 @@ class _TLSMethods:
 
     @property
     def context(self):
+        """The SSLContext; the sni_callback may switch it."""
         return self._connection.context
+
+    @context.setter
+    def context(self, context):
+        self._connection.switch_context(context)
+
+    def shared_ciphers(self):
+        """Server side: the ciphers the client offered that this side
+        supports, as (name, protocol, bits); None on the client side."""
+        return self._connection.shared_ciphers()
 
     def verify_client_post_handshake(self):
         """Ask a TLS 1.3 client for its certificate after the handshake."""
@@ -672,6 +777,7 @@ class SSLObject(_TLSMethods):
 
     def __init__(self, connection):
         self._connection = connection
+        connection.owner = self
 
     def _run(self, operation, buffer=ffi.NULL, size=0):
         def give_up(want_write):
@@ -718,6 +824,7 @@ class SSLSocket(_TLSMethods, _socket):
         fd = sock.detach()
         self = cls._from_fd(fd, family, kind, proto)
         self._connection = connection
+        connection.owner = self
         self._suppress_ragged_eofs = suppress_ragged_eofs
         self._handshake_on_connect = do_handshake_on_connect
         self.settimeout(timeout)
@@ -734,22 +841,9 @@ class SSLSocket(_TLSMethods, _socket):
                 raise
         return self
 
-    def _wait(self, deadline):
-        def wait(want_write):
-            if self._timeout == 0.0:
-                raise tls_error(self._connection.ssl, -1,
-                                lib.SSL_ERROR_WANT_WRITE if want_write
-                                else lib.SSL_ERROR_WANT_READ, 0, 0)
-            wait_fd(self._fd, POLLOUT if want_write else POLLIN, deadline)
-        return wait
-
-    def _run(self, operation, buffer=ffi.NULL, size=0):
-        deadline = deadline_after(self._timeout) if self._timeout else None
-        try:
-            return self._connection.run(operation, buffer, size, self._wait(deadline))
-        except _socket_timeout:
-            raise _socket_timeout("The %s operation timed out" % (
-                ("handshake", "read", "write", "shutdown")[operation],)) from None
+    def _run(self, operation, buffer=ffi.NULL, size=0, deadline=None):
+        return self._connection.run_on_fd(self._fd, self._timeout, operation,
+                                          buffer, size, deadline)
 
     def do_handshake(self, block=False):
         """Perform the TLS handshake (the socket's timeout bounds it)."""
@@ -812,16 +906,7 @@ class SSLSocket(_TLSMethods, _socket):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to sendall() on %s"
                              % self.__class__)
-        view = bytes_like(data)
-        size = view.__len__()
-        deadline = deadline_after(self._timeout) if self._timeout else None
-        wait = self._wait(deadline)
-        total = 0
-        try:
-            while total < size:
-                total += self._connection.run(_WRITE, view + total, size - total, wait)
-        except _socket_timeout:
-            raise _socket_timeout("The write operation timed out") from None
+        self._connection.write_all(self._fd, self._timeout, bytes_like(data))
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""
@@ -852,3 +937,38 @@ def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=Non
     else:
         context.load_default_certs()
     return context
+
+
+@ffi.def_extern()
+def cffisock_sni_python(ssl, alert):
+    """The server name callback: run the context's sni_callback."""
+    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))
+    callback = connection.context.sni_callback
+    if callback is None:
+        return lib.SSL_TLSEXT_ERR_OK
+    name = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
+    server_name = ffi.string(name).decode("idna") if name != ffi.NULL else None
+    try:
+        result = callback(connection.owner, server_name, connection.context)
+    except BaseException as exc:  # reported, and the handshake fails
+        import sys
+
+        sys.unraisablehook(_Unraisable(exc, callback))
+        alert[0] = lib.SSL_AD_INTERNAL_ERROR
+        return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+    if result is None:
+        return lib.SSL_TLSEXT_ERR_OK
+    alert[0] = int(result)
+    return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+
+
+class _Unraisable:
+    """What sys.unraisablehook expects (the stdlib reports an exception in
+    sni_callback the same way)."""
+
+    def __init__(self, exc, callback):
+        self.exc_type = type(exc)
+        self.exc_value = exc
+        self.exc_traceback = exc.__traceback__
+        self.err_msg = "Exception ignored in sni_callback"
+        self.object = callback

@@ -212,13 +212,34 @@ def test_memory_bios_drive_a_handshake_with_the_stdlib(ca, server_cert):
     assert server.read(100) == b"over memory"
 
 
-def test_spec_ssl_function_warns_and_reads_until_eof(echo_server):
-    raw = cffisock.create_connection(echo_server.address, timeout=20)
-    with pytest.warns(DeprecationWarning, match="no certificate verification"):
-        ssl_object = cffisock.ssl(raw)
-    assert ssl_object.write(b"spec") == 4
-    assert ssl_object.read(4) == b"spec"
-    raw.close()
+def test_spec_ssl_function_warns_writes_and_reads_until_eof(server_cert):
+    context = stdlib_server_context(server_cert)
+    listener = stdlib_socket.create_server(("127.0.0.1", 0))
+    received = []
+
+    def serve_once():
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        with context.wrap_socket(conn, server_side=True) as tls_conn:
+            received.append(recv_exactly(tls_conn, 4))
+            tls_conn.sendall(b"reply until EOF")
+            try:
+                tls_conn.unwrap()  # close_notify: the client's read() ends
+            except (stdlib_ssl.SSLError, OSError):
+                pass  # the client closes without answering close_notify
+
+    thread = threading.Thread(target=serve_once, daemon=True)
+    thread.start()
+    try:
+        with cffisock.create_connection(listener.getsockname(), timeout=20) as raw:
+            with pytest.warns(DeprecationWarning, match="no certificate verification"):
+                ssl_object = cffisock.ssl(raw)
+            assert ssl_object.write(b"spec") == 4
+            assert ssl_object.read() == b"reply until EOF"
+    finally:
+        thread.join(20)
+        listener.close()
+    assert received == [b"spec"]
 
 
 def test_timeout_bounds_a_tls_read(ca, echo_server):
@@ -248,3 +269,53 @@ def test_der_cadata_and_cafile_verify_like_pem(ca, echo_server, tmp_path):
     with pytest.raises(FileNotFoundError):
         tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).load_verify_locations(
             cafile=str(tmp_path / "missing.pem"))
+
+
+def test_sni_callback_sees_the_name_and_can_switch_context(ca, server_cert, tmp_path):
+    other_cert = ca.issue_cert("other.test")
+    first = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    second = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    for context, cert in ((first, server_cert), (second, other_cert)):
+        with cert.private_key_and_cert_chain_pem.tempfile() as pem:
+            context.load_cert_chain(pem)
+    seen = []
+
+    def choose(ssl_socket, server_name, context):
+        seen.append((server_name, context is first))
+        if server_name == "other.test":
+            ssl_socket.context = second
+
+    first.sni_callback = choose
+    listener = cffisock.create_server(("127.0.0.1", 0))
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        with first.wrap_socket(conn, server_side=True) as tls_conn:
+            tls_conn.sendall(b"hi")
+            tls_conn.recv(1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        client = stdlib_ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())
+        with client.wrap_socket(stdlib_socket.create_connection(
+                listener.getsockname(), timeout=20), server_hostname="other.test") as sock:
+            assert recv_exactly(sock, 2) == b"hi"
+            assert ("DNS", "other.test") in sock.getpeercert()["subjectAltName"]
+    finally:
+        thread.join(20)
+        listener.close()
+    assert seen == [("other.test", True)]
+
+
+def test_keylog_filename_records_secrets(ca, echo_server, tmp_path):
+    keylog = tmp_path / "keys.log"
+    context = client_context(ca)
+    context.keylog_filename = str(keylog)
+    assert context.keylog_filename == str(keylog)
+    with connect(context, echo_server.address, "localhost") as sock:
+        sock.sendall(b"k")
+        assert recv_exactly(sock, 1) == b"k"
+    lines = keylog.read_text().splitlines()
+    assert lines and all(line.split()[0].isupper() for line in lines)
