@@ -2,6 +2,7 @@
 loopback and says what it did."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,11 @@ def test_demo_echoes_over_every_family():
     else:
         assert "IPv6: skipped" in result.stdout
     assert "client: received b'Hello, world'" in result.stdout
+    if shutil.which("openssl"):
+        assert "TLS: echo intact" in result.stdout
+        assert "client: verified localhost, TLSv1." in result.stdout
+    else:
+        assert "the openssl command (for a throw-away CA) is missing" in result.stdout
 
 
 def test_demo_command_is_the_default():
