@@ -15,9 +15,12 @@ from cffisock._tls_ffi import ffi, lib
 
 
 class SSLError(_ssl.SSLError):
-    """A TLS error; ``library`` and ``reason`` name OpenSSL's error."""
+    """A TLS error; ``library`` and ``reason`` name OpenSSL's error (None
+    when there is none, as for the want-read/write errors)."""
 
     __module__ = "cffisock.tls"
+    library = None
+    reason = None
 
 
 class SSLZeroReturnError(SSLError, _ssl.SSLZeroReturnError):

@@ -40,6 +40,8 @@ from cffisock._waiting import EINTR, POLLIN, POLLOUT, deadline_after, wait_fd
 OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
 OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
 
+HAS_SNI = HAS_ALPN = HAS_TLSv1_2 = HAS_TLSv1_3 = True
+
 #: The stdlib's protocol numbers for the two modern context kinds.
 PROTOCOL_TLS_CLIENT = 16
 PROTOCOL_TLS_SERVER = 17
@@ -849,6 +851,17 @@ class SSLSocket(_TLSMethods, _socket):
         """Perform the TLS handshake (the socket's timeout bounds it)."""
         self._run(_HANDSHAKE)
         self._connection.handshake_done = True
+
+    def accept(self):
+        """Accept a connection and wrap it as a server-side SSLSocket."""
+        sock, address = _socket.accept(self)
+        return self.context.wrap_socket(
+            sock, server_side=True,
+            do_handshake_on_connect=self._handshake_on_connect,
+            suppress_ragged_eofs=self._suppress_ragged_eofs), address
+
+    def dup(self):
+        raise NotImplementedError("Can't dup() %s instances" % self.__class__.__name__)
 
     def connect(self, address):
         """Connect, then shake hands if do_handshake_on_connect."""

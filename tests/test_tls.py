@@ -319,3 +319,39 @@ def test_keylog_filename_records_secrets(ca, echo_server, tmp_path):
         assert recv_exactly(sock, 1) == b"k"
     lines = keylog.read_text().splitlines()
     assert lines and all(line.split()[0].isupper() for line in lines)
+
+
+def test_listening_tls_socket_accepts_tls_connections(ca, server_cert):
+    context = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    with server_cert.private_key_and_cert_chain_pem.tempfile() as pem:
+        context.load_cert_chain(pem)
+    with context.wrap_socket(cffisock.create_server(("127.0.0.1", 0)),
+                             server_side=True) as listener:
+        listener.settimeout(20)
+        with pytest.raises(NotImplementedError):
+            listener.dup()
+        client = stdlib_ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())
+        result = {}
+
+        def connect_client():
+            with client.wrap_socket(stdlib_socket.create_connection(
+                    listener.getsockname(), timeout=20), server_hostname="localhost") as sock:
+                result["reply"] = recv_exactly(sock, 5)
+
+        thread = threading.Thread(target=connect_client, daemon=True)
+        thread.start()
+        conn, _ = listener.accept()
+        with conn:
+            assert isinstance(conn, tls.SSLSocket)
+            assert conn.version() is not None
+            conn.sendall(b"hello")
+        thread.join(20)
+    assert result == {"reply": b"hello"}
+
+
+def test_want_errors_have_the_stdlib_attributes(ca, echo_server):
+    with connect(client_context(ca), echo_server.address, "localhost") as sock:
+        sock.setblocking(False)
+        with pytest.raises(tls.SSLWantReadError) as info:
+            sock.recv(1)
+    assert info.value.library is None and info.value.reason is None
