@@ -7,6 +7,7 @@ from cffisock._errors import check, oserror
 from cffisock._ffi import ffi, lib
 
 _MAX_INDEX = (1 << (8 * ffi.sizeof("unsigned int"))) - 1
+_MAX_UNSIGNED_LONG = (1 << (8 * ffi.sizeof("unsigned long"))) - 1
 
 
 def if_nameindex():
@@ -44,6 +45,8 @@ def if_indextoname(if_index):
         raise TypeError("an integer is required")
     if if_index < 0:
         raise OverflowError("can't convert negative value to unsigned int")
+    if if_index > _MAX_UNSIGNED_LONG:
+        raise OverflowError("Python int too large to convert to C unsigned long")
     if if_index > _MAX_INDEX:
         raise OverflowError("index is too large")
     name = ffi.new("char[]", lib.IF_NAMESIZE)

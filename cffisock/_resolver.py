@@ -10,7 +10,8 @@ releases the GIL around each call.
 Deliberate differences, where the stdlib silently uses another name or
 number than the one given: a host or port containing NUL raises ValueError in
 getaddrinfo (the stdlib resolves the part before the NUL), and a port outside
-0..65535 raises OverflowError in getnameinfo (the stdlib truncates it).
+0..65535, a flowinfo outside 0..2**20-1 or a scope id outside 0..2**32-1
+raises OverflowError in getnameinfo (the stdlib truncates them).
 """
 
 import os
@@ -28,6 +29,10 @@ AF_INET6 = lib.AF_INET6
 _ERANGE = lib.ERANGE
 _MAX_FLOWINFO = (1 << 20) - 1
 _MAX_SCOPE_ID = (1 << 32) - 1
+_INT_MAX = (1 << (8 * ffi.sizeof("int") - 1)) - 1
+#: getservbyname/getservbyport without a protocol (None is refused, as in
+#: the stdlib, whose argument is an optional str).
+_ANY_PROTOCOL = object()
 
 
 # -- getaddrinfo / getnameinfo ----------------------------------------------------
@@ -49,7 +54,7 @@ def _host_argument(host):
 def _port_argument(port):
     if port is None:
         return ffi.NULL
-    if isinstance(port, int):
+    if type(port) is int:  # exactly int, as the stdlib: not bool or IntEnum
         return str(port).encode("ascii")
     if isinstance(port, str):
         port = port.encode("utf-8")
@@ -82,13 +87,13 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
 def getnameinfo(sockaddr, flags):
     """Translate ``(host, port[, flowinfo[, scope_id]])`` into a
     ``(host, port)`` pair of strings, as NI_ ``flags`` say."""
+    flags = _c_int(flags)
     if not isinstance(sockaddr, tuple):
         raise TypeError("getnameinfo() argument 1 must be a tuple")
     if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
         raise TypeError("getnameinfo(): illegal sockaddr argument")
     host, port, flowinfo, scope_id = sockaddr + (0, 0)[len(sockaddr) - 2:]
     port, flowinfo, scope_id = index(port), index(flowinfo), index(scope_id)
-    flags = index(flags)
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("getnameinfo(): port must be 0-65535.")
     if not 0 <= flowinfo <= _MAX_FLOWINFO:
@@ -117,9 +122,18 @@ def getnameinfo(sockaddr, flags):
     return ffi.string(host_text).decode("utf-8"), ffi.string(service_text).decode("utf-8")
 
 
-def _nul_free(encoded):
+def _c_int(value):
+    value = index(value)
+    if value > _INT_MAX:
+        raise OverflowError("signed integer is greater than maximum")
+    if value < -_INT_MAX - 1:
+        raise OverflowError("signed integer is less than minimum")
+    return value
+
+
+def _nul_free(encoded, message="embedded null character"):
     if b"\0" in encoded:
-        raise ValueError("embedded null character")
+        raise ValueError(message)
     return encoded
 
 
@@ -243,7 +257,7 @@ def sethostname(name):
         name = os.fsencode(name)
     else:
         name = bytes(memoryview(name))
-    check(lib.cffisock_sethostname(_nul_free(name), len(name)))
+    check(lib.cffisock_sethostname(_nul_free(name, "embedded null byte"), len(name)))
 
 
 # -- services and protocols -----------------------------------------------------------
@@ -268,21 +282,24 @@ def _lookup_entry(lookup, entry_type, extract):
     return found
 
 
-def _protocol_argument(protocolname):
-    return ffi.NULL if protocolname is None else _str_argument(protocolname)
+def _protocol_argument(protocolname, caller):
+    if protocolname is _ANY_PROTOCOL:
+        return ffi.NULL
+    return _str_argument(protocolname, caller, 2)
 
 
-def _str_argument(text):
+def _str_argument(text, caller, position=1):
     if not isinstance(text, str):
-        raise TypeError("str expected, not %s" % type(text).__name__)
+        raise TypeError("%s() argument %d must be str, not %s"
+                        % (caller, position, type(text).__name__))
     return _nul_free(text.encode("utf-8"))
 
 
-def getservbyname(servicename, protocolname=None):
+def getservbyname(servicename, protocolname=_ANY_PROTOCOL):
     """Return the port number of a service name ('http'), optionally for one
     protocol ('tcp' or 'udp')."""
-    name = _str_argument(servicename)
-    protocol = _protocol_argument(protocolname)
+    name = _str_argument(servicename, "getservbyname")
+    protocol = _protocol_argument(protocolname, "getservbyname")
     port = _lookup_entry(
         lambda servent, buffer, size, result: lib.getservbyname_r(
             name, protocol, servent, buffer, size, result), "struct servent *",
@@ -292,13 +309,13 @@ def getservbyname(servicename, protocolname=None):
     return port
 
 
-def getservbyport(port, protocolname=None):
+def getservbyport(port, protocolname=_ANY_PROTOCOL):
     """Return the service name of a port number, optionally for one
     protocol."""
     port = index(port)
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("getservbyport: port must be 0-65535.")
-    protocol = _protocol_argument(protocolname)
+    protocol = _protocol_argument(protocolname, "getservbyport")
     name = _lookup_entry(
         lambda servent, buffer, size, result: lib.getservbyport_r(
             lib.htons(port), protocol, servent, buffer, size, result),
@@ -310,7 +327,7 @@ def getservbyport(port, protocolname=None):
 
 def getprotobyname(protocolname):
     """Return the number of a protocol name ('tcp', 'icmp')."""
-    name = _str_argument(protocolname)
+    name = _str_argument(protocolname, "getprotobyname")
     number = _lookup_entry(
         lambda protoent, buffer, size, result: lib.getprotobyname_r(
             name, protoent, buffer, size, result), "struct protoent *",
