@@ -6,3 +6,14 @@ misbehaving.  Bump it with every change to ``cffi_src/``.
 """
 
 ABI_LEVEL = 6
+
+
+def check_compiled(lib, module_name):
+    """Raise ImportError if the compiled ``lib`` (of ``module_name``) was
+    built from declarations of another level than this code expects."""
+    if lib.CFFISOCK_ABI_LEVEL != ABI_LEVEL:
+        raise ImportError(
+            "cffisock's compiled module %s was built from declarations of "
+            "level %d, but this code expects level %d: it is stale. Rebuild "
+            "it with 'pip install .' or 'python build_ffi.py'."
+            % (module_name, lib.CFFISOCK_ABI_LEVEL, ABI_LEVEL))

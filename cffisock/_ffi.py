@@ -8,7 +8,7 @@ ImportError saying how to rebuild.
 
 import os
 
-from cffisock._abi import ABI_LEVEL
+from cffisock._abi import check_compiled
 
 try:
     from cffisock._socket_cffi import ffi, lib
@@ -26,13 +26,6 @@ except ImportError as exc:  # pragma: no cover - depends on the install
             % os.path.dirname(__file__)) if _source_tree else "")
     ) from exc
 
-if lib.CFFISOCK_ABI_LEVEL != ABI_LEVEL:  # pragma: no cover - stale builds
-    raise ImportError(
-        "cffisock's compiled module %s was built from declarations of level "
-        "%d, but this code expects level %d: it is stale. Rebuild it with "
-        "'pip install .' or 'python build_ffi.py'."
-        % (lib.__name__ if hasattr(lib, "__name__") else "_socket_cffi",
-           lib.CFFISOCK_ABI_LEVEL, ABI_LEVEL)
-    )
+check_compiled(lib, "cffisock._socket_cffi")
 
 __all__ = ["ffi", "lib"]
