@@ -6,6 +6,7 @@ not on sys.path).  Every socket is on loopback: 127.0.0.1, ::1, UNIX sockets
 or socketpair.
 """
 
+import enum
 import os
 import socket as stdlib_socket
 import threading
@@ -55,6 +56,17 @@ def recv_exactly(sock, size, max_calls=100000):
         chunks.append(chunk)
         received += len(chunk)
     return b"".join(chunks)
+
+
+def normalise(value):
+    """Make a result comparable across the stdlib and cffisock: enum members
+    become ``(class name, member name, value)``, so a plain int where the
+    stdlib gives an AddressFamily member is a difference."""
+    if isinstance(value, enum.Enum):
+        return (type(value).__name__, value.name, int(value))
+    if isinstance(value, (tuple, list)):
+        return type(value)(normalise(item) for item in value)
+    return value
 
 
 def ipv6_loopback_works():

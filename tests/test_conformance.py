@@ -35,7 +35,6 @@ tests at the end check cffisock's documented behaviour instead.
 """
 
 import array
-import enum
 import gc
 import os
 import platform
@@ -47,7 +46,7 @@ import warnings
 import pytest
 
 import cffisock
-from conftest import open_fds, requires_ipv6
+from conftest import normalise, open_fds, requires_ipv6
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 
@@ -75,15 +74,6 @@ ARGUMENT_COUNT = ("CPython's C function says 'takes 2 or 3 arguments (1 given)',
 
 
 # -- running a case and comparing outcomes ------------------------------------
-
-
-def normalise(value):
-    """Make ``value`` comparable across the two modules."""
-    if isinstance(value, enum.Enum):
-        return (type(value).__name__, value.name, int(value))
-    if isinstance(value, (tuple, list)):
-        return type(value)(normalise(item) for item in value)
-    return value
 
 
 class Raised:

@@ -49,6 +49,7 @@ import time
 import pytest
 
 import cffisock
+from conftest import normalise
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 
@@ -242,16 +243,6 @@ class Call:
         parts = [label(arg) for arg in self.args]
         parts += ["%s=%s" % (key, label(value)) for key, value in sorted(self.kwargs.items())]
         return "%s(%s)" % (self.function, ",".join(parts))
-
-
-def normalise(value):
-    """Enum members become ``(class name, member name, value)``: a plain int
-    where the stdlib gives an AddressFamily member is a difference."""
-    if isinstance(value, enum.Enum):
-        return (type(value).__name__, value.name, int(value))
-    if isinstance(value, (tuple, list)):
-        return type(value)(normalise(item) for item in value)
-    return value
 
 
 class Returned:
