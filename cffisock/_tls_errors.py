@@ -134,7 +134,8 @@ def tls_error(ssl, result, ssl_error, system_errno, error_code, hostname=None):
     if error_code and lib.ERR_GET_LIB(error_code) == lib.ERR_LIB_SSL:
         reason = lib.ERR_GET_REASON(error_code)
         if reason == lib.SSL_R_UNEXPECTED_EOF_WHILE_READING:
-            return SSLEOFError(8, "EOF occurred in violation of protocol")
+            return openssl_error(error_code, SSLEOFError,
+                                 "EOF occurred in violation of protocol", errno=8)
         if reason == lib.SSL_R_CERTIFICATE_VERIFY_FAILED:
             return verification_error(ssl, error_code, hostname)
     return openssl_error(error_code, errno=lib.SSL_ERROR_SSL)

@@ -11,6 +11,8 @@ import trustme
 
 import cffisock
 from cffisock import tls
+from conftest import recv_exactly
+from tls_helpers import ThreadedServer, echo, server_context
 
 
 @pytest.fixture(scope="module")
@@ -23,52 +25,12 @@ def server_cert(ca):
     return ca.issue_cert("localhost", "127.0.0.1")
 
 
-def stdlib_server_context(server_cert, alpn=None):
-    context = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
-    server_cert.configure_cert(context)
-    if alpn:
-        context.set_alpn_protocols(alpn)
-    return context
-
-
-class StdlibEchoServer:
-    """A stdlib ssl server on 127.0.0.1 that echoes one connection (or
-    records the handshake error)."""
-
-    def __init__(self, context):
-        self.listener = stdlib_socket.create_server(("127.0.0.1", 0))
-        self.address = self.listener.getsockname()
-        self.context = context
-        self.error = None
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        conn, _ = self.listener.accept()
-        conn.settimeout(20)
-        try:
-            with self.context.wrap_socket(conn, server_side=True) as tls_conn:
-                while True:
-                    data = tls_conn.recv(65536)
-                    if not data:
-                        break
-                    tls_conn.sendall(data)
-        except (OSError, stdlib_ssl.SSLError) as exc:
-            self.error = exc
-        finally:
-            conn.close()
-
-    def close(self):
-        self.thread.join(20)
-        self.listener.close()
-        assert not self.thread.is_alive()
-
-
 @pytest.fixture
 def echo_server(server_cert):
-    server = StdlibEchoServer(stdlib_server_context(server_cert, ["h2", "http/1.1"]))
-    yield server
-    server.close()
+    """A stdlib server on 127.0.0.1 that echoes one connection."""
+    context = server_context("stdlib", server_cert, alpn=["h2", "http/1.1"])
+    with ThreadedServer(echo, context, timeout=20) as server:
+        yield server
 
 
 def client_context(ca):
@@ -78,19 +40,6 @@ def client_context(ca):
 def connect(context, address, hostname):
     raw = cffisock.create_connection(address, timeout=20)
     return context.wrap_socket(raw, server_hostname=hostname)
-
-
-def recv_exactly(sock, size):
-    chunks, received = [], 0
-    for _ in range(100000):
-        if received >= size:
-            break
-        chunk = sock.recv(min(size - received, 1 << 16))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        received += len(chunk)
-    return b"".join(chunks)
 
 
 def test_default_client_context_is_secure():
@@ -121,14 +70,11 @@ def test_getpeercert_equals_the_stdlib(ca, server_cert, echo_server):
         ours = sock.getpeercert()
         der = sock.getpeercert(binary_form=True)
     reference = stdlib_ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())
-    other = StdlibEchoServer(echo_server.context)
-    try:
+    with ThreadedServer(echo, server_context("stdlib", server_cert)) as other:
         with reference.wrap_socket(stdlib_socket.create_connection(other.address, timeout=20),
                                    server_hostname="localhost") as theirs:
             assert ours == theirs.getpeercert()
             assert der == theirs.getpeercert(binary_form=True)
-    finally:
-        other.close()
 
 
 @pytest.mark.parametrize("hostname, message", [
@@ -187,11 +133,11 @@ def test_stdlib_client_talks_to_cffisock_server(ca, server_cert):
 
 
 def test_memory_bios_drive_a_handshake_with_the_stdlib(ca, server_cert):
-    server_context = stdlib_server_context(server_cert)
+    stdlib_context = server_context("stdlib", server_cert)
     client_in, client_out = tls.MemoryBIO(), tls.MemoryBIO()
     server_in, server_out = stdlib_ssl.MemoryBIO(), stdlib_ssl.MemoryBIO()
     client = client_context(ca).wrap_bio(client_in, client_out, server_hostname="localhost")
-    server = server_context.wrap_bio(server_in, server_out, server_side=True)
+    server = stdlib_context.wrap_bio(server_in, server_out, server_side=True)
     done = [False, False]
     for _ in range(20):
         for index, (side, incoming, outgoing, peer_in) in enumerate([
@@ -213,7 +159,7 @@ def test_memory_bios_drive_a_handshake_with_the_stdlib(ca, server_cert):
 
 
 def test_spec_ssl_function_warns_writes_and_reads_until_eof(server_cert):
-    context = stdlib_server_context(server_cert)
+    context = server_context("stdlib", server_cert)
     listener = stdlib_socket.create_server(("127.0.0.1", 0))
     received = []
 
