@@ -86,6 +86,20 @@ requires_ipv6 = pytest.mark.skipif(
     reason="this machine has no working IPv6 loopback (::1)")
 
 
+@pytest.fixture(scope="module")
+def ca():
+    """A throw-away certificate authority (trustme) for the TLS tests."""
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def server_cert(ca):
+    """A server certificate for localhost and 127.0.0.1, issued by ``ca``."""
+    return ca.issue_cert("localhost", "127.0.0.1")
+
+
 @pytest.fixture
 def fd_leak_check():
     """Fail the test if it leaves more descriptors open than it found."""

@@ -15,16 +15,6 @@ from conftest import recv_exactly
 from tls_helpers import ThreadedServer, echo, server_context
 
 
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def server_cert(ca):
-    return ca.issue_cert("localhost", "127.0.0.1")
-
-
 @pytest.fixture
 def echo_server(server_cert):
     """A stdlib server on 127.0.0.1 that echoes one connection."""

@@ -41,16 +41,6 @@ from tls_helpers import (
 TIMEOUT = 0.3
 
 
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def server_cert(ca):
-    return ca.issue_cert("localhost", "127.0.0.1")
-
-
 @pytest.fixture
 def released():
     """An Event a server handler waits on; set when the test ends."""

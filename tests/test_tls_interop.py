@@ -14,7 +14,6 @@ import subprocess
 import time
 
 import pytest
-import trustme
 
 from conftest import free_port, recv_exactly
 from tls_helpers import (
@@ -40,16 +39,6 @@ CLIENT_ALPN = ["spdy/3", "http/1.1"]  # the one protocol in common: http/1.1
 OPENSSL = shutil.which("openssl")
 requires_openssl_cli = pytest.mark.skipif(OPENSSL is None,
                                           reason="the openssl CLI is missing")
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def server_cert(ca):
-    return ca.issue_cert("localhost", "127.0.0.1")
 
 
 def pinned(side, version):
