@@ -594,12 +594,40 @@ class _Connection:
             raise queue_error()
 
     def attach_bios(self, incoming, outgoing):
+        """Read records from ``incoming`` and write them to ``outgoing``.
+
+        cffisock MemoryBIOs are handed to OpenSSL directly.  Other objects
+        with the MemoryBIO interface (the stdlib's ``ssl.MemoryBIO``, which
+        asyncio passes) are bridged: bytes are moved between them and two
+        internal MemoryBIOs around each operation (``pump_in``/``pump_out``).
+        """
+        self._bridge = None
+        if not (isinstance(incoming, MemoryBIO) and isinstance(outgoing, MemoryBIO)):
+            self._bridge = (incoming, outgoing)
+            incoming, outgoing = MemoryBIO(), MemoryBIO()
         # SSL_set_bio takes over one reference of each BIO; the MemoryBIO
         # objects keep theirs.
         lib.BIO_up_ref(incoming._bio)
         lib.BIO_up_ref(outgoing._bio)
         lib.SSL_set_bio(self.ssl, incoming._bio, outgoing._bio)
         self._bios = (incoming, outgoing)
+
+    def pump_in(self):
+        """Bridged BIOs: move the caller's incoming bytes (and EOF) in."""
+        if self._bridge is not None:
+            theirs, ours = self._bridge[0], self._bios[0]
+            data = theirs.read()
+            if data:
+                ours.write(data)
+            if theirs.eof and not ours._eof_written:
+                ours.write_eof()
+
+    def pump_out(self):
+        """Bridged BIOs: move the records OpenSSL wrote to the caller's BIO."""
+        if self._bridge is not None:
+            data = self._bios[1].read()
+            if data:
+                self._bridge[1].write(data)
 
     def run(self, operation, buffer, size, wait):
         """Perform ``operation`` until it completes; return its byte count
@@ -729,6 +757,10 @@ class _TLSMethods:
         """The ALPN protocol both sides chose, or None."""
         return self._connection.selected_alpn_protocol()
 
+    def compression(self):
+        """The compression in use: always None (cffisock turns it off)."""
+        return None
+
     def pending(self):
         """Decrypted bytes ready to read without I/O."""
         return lib.SSL_pending(self._connection.ssl)
@@ -786,7 +818,12 @@ class SSLObject(_TLSMethods):
             raise tls_error(self._connection.ssl, -1,
                             lib.SSL_ERROR_WANT_WRITE if want_write else lib.SSL_ERROR_WANT_READ,
                             0, 0)
-        return self._connection.run(operation, buffer, size, give_up)
+        connection = self._connection
+        connection.pump_in()
+        try:
+            return connection.run(operation, buffer, size, give_up)
+        finally:
+            connection.pump_out()
 
     def do_handshake(self):
         """Advance the handshake."""

@@ -291,3 +291,38 @@ def test_want_errors_have_the_stdlib_attributes(ca, echo_server):
         with pytest.raises(tls.SSLWantReadError) as info:
             sock.recv(1)
     assert info.value.library is None and info.value.reason is None
+
+
+def test_asyncio_drives_cffisock_contexts_on_both_sides(ca, server_cert):
+    # asyncio hands the stdlib's ssl.MemoryBIO objects to wrap_bio and
+    # drives the SSLObject itself: cffisock's context on both ends.
+    import asyncio
+
+    server_side = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    with server_cert.private_key_and_cert_chain_pem.tempfile() as pem:
+        server_side.load_cert_chain(pem)
+    client_side = client_context(ca)
+
+    async def handle(reader, writer):
+        writer.write((await reader.readexactly(5))[::-1])
+        await writer.drain()
+        writer.close()
+
+    async def exchange():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_side)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            reader, writer = await asyncio.open_connection(
+                "127.0.0.1", port, ssl=client_side, server_hostname="localhost")
+            writer.write(b"hello")
+            reply = await reader.readexactly(5)
+            names = writer.get_extra_info("peercert")["subjectAltName"]
+            writer.close()
+            return reply, names
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    reply, names = asyncio.run(asyncio.wait_for(exchange(), 20))
+    assert reply == b"olleh"
+    assert ("DNS", "localhost") in names
