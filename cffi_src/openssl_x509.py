@@ -65,6 +65,7 @@ int cffisock_general_name(OPENSSL_STACK *names, int i, int *type,
                           const unsigned char **data, int *length,
                           X509_NAME **directory, ASN1_OBJECT **object);
 void cffisock_GENERAL_NAMES_free(OPENSSL_STACK *names);
+int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out);
 """
 
 # A GENERAL_NAME is a tagged union; this helper reads one entry of a
@@ -73,6 +74,55 @@ CUSTOMIZATIONS = """
 static void cffisock_GENERAL_NAMES_free(OPENSSL_STACK *names)
 {
     GENERAL_NAMES_free((GENERAL_NAMES *)names);
+}
+
+static void cffisock_write_uri(const GENERAL_NAME *name, BIO *out, int *count)
+{
+    if (name->type == GEN_URI) {
+        BIO_write(out, ASN1_STRING_get0_data(name->d.uniformResourceIdentifier),
+                  ASN1_STRING_length(name->d.uniformResourceIdentifier));
+        BIO_write(out, "\\n", 1);
+        (*count)++;
+    }
+}
+
+/* The URIs of a certificate's authority information access (kind 0: OCSP,
+   1: caIssuers) or CRL distribution points (kind 2), one a line in out;
+   returns how many, or -1 if the certificate has no such extension. */
+static int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out)
+{
+    int count = 0;
+    int i, j;
+    if (kind == 2) {
+        STACK_OF(DIST_POINT) *points = X509_get_ext_d2i(
+            certificate, NID_crl_distribution_points, NULL, NULL);
+        if (points == NULL)
+            return -1;
+        for (i = 0; i < sk_DIST_POINT_num(points); i++) {
+            DIST_POINT *point = sk_DIST_POINT_value(points, i);
+            if (point->distpoint == NULL || point->distpoint->type != 0)
+                continue;
+            for (j = 0; j < sk_GENERAL_NAME_num(point->distpoint->name.fullname); j++)
+                cffisock_write_uri(sk_GENERAL_NAME_value(
+                    point->distpoint->name.fullname, j), out, &count);
+        }
+        CRL_DIST_POINTS_free(points);
+        return count;
+    }
+    {
+        AUTHORITY_INFO_ACCESS *access = X509_get_ext_d2i(
+            certificate, NID_info_access, NULL, NULL);
+        int wanted = kind == 0 ? NID_ad_OCSP : NID_ad_ca_issuers;
+        if (access == NULL)
+            return -1;
+        for (i = 0; i < sk_ACCESS_DESCRIPTION_num(access); i++) {
+            ACCESS_DESCRIPTION *description = sk_ACCESS_DESCRIPTION_value(access, i);
+            if (OBJ_obj2nid(description->method) == wanted)
+                cffisock_write_uri(description->location, out, &count);
+        }
+        AUTHORITY_INFO_ACCESS_free(access);
+        return count;
+    }
 }
 
 static int cffisock_general_name(OPENSSL_STACK *names, int i, int *type,

@@ -2,9 +2,9 @@
 
 ``decode_certificate`` builds the same dict as CPython's
 ``_decode_certificate``: subject and issuer as tuples of RDNs of
-``(long name, value)`` pairs, version, serialNumber, notBefore, notAfter and
-subjectAltName.  (The authority-information-access and CRL distribution
-point entries are not decoded yet.)  ``der_bytes`` gives the DER encoding.
+``(long name, value)`` pairs, version, serialNumber, notBefore, notAfter,
+subjectAltName, and the OCSP, caIssuers and crlDistributionPoints URIs when
+the certificate has them.  ``der_bytes`` gives the DER encoding.
 """
 
 from cffisock._tls_ffi import ffi, lib
@@ -126,7 +126,18 @@ def decode_certificate(certificate):
     alt_names = _alt_names(certificate)
     if alt_names is not None:
         decoded["subjectAltName"] = alt_names
+    for key, kind in (("OCSP", 0), ("caIssuers", 1), ("crlDistributionPoints", 2)):
+        uris = _uris(certificate, kind)
+        if uris:
+            decoded[key] = uris
     return decoded
+
+
+def _uris(certificate, kind):
+    count = []
+    text = _bio_text(lambda bio: count.append(
+        lib.cffisock_certificate_uris(certificate, kind, bio)))
+    return tuple(text.splitlines()) if count[0] > 0 else None
 
 
 def der_bytes(certificate):
