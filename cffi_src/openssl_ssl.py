@@ -61,10 +61,18 @@ TYPES = """
 #define SSL_TLSEXT_ERR_OK ...
 #define SSL_TLSEXT_ERR_ALERT_FATAL ...
 #define SSL_AD_INTERNAL_ERROR ...
+#define NID_undef ...
 
 struct cffisock_alpn {
     const unsigned char *protocols;
     unsigned int length;
+};
+
+struct cffisock_ssl_outcome {
+    size_t done;
+    int ssl_error;
+    int system_errno;
+    unsigned long error_code;
 };
 """
 
@@ -143,6 +151,23 @@ void SSL_set_post_handshake_auth(SSL *, int);
 const char *SSL_get_servername(const SSL *, const int);
 
 OPENSSL_STACK *cffisock_SSL_get_client_ciphers(const SSL *);
+uint32_t SSL_CIPHER_get_id(const SSL_CIPHER *);
+char *SSL_CIPHER_description(const SSL_CIPHER *, char *, int);
+int SSL_CIPHER_is_aead(const SSL_CIPHER *);
+int SSL_CIPHER_get_cipher_nid(const SSL_CIPHER *);
+int SSL_CIPHER_get_digest_nid(const SSL_CIPHER *);
+int SSL_CIPHER_get_kx_nid(const SSL_CIPHER *);
+int SSL_CIPHER_get_auth_nid(const SSL_CIPHER *);
+size_t SSL_get_finished(const SSL *, void *, size_t);
+size_t SSL_get_peer_finished(const SSL *, void *, size_t);
+const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *, unsigned int *);
+long SSL_SESSION_get_time(const SSL_SESSION *);
+long SSL_SESSION_get_timeout(const SSL_SESSION *);
+int SSL_SESSION_has_ticket(const SSL_SESSION *);
+unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *);
+void cffisock_set_password_callback(SSL_CTX *, int enabled);
+
+extern "Python" int cffisock_password_python(char *, int, int, void *);
 SSL_CTX *SSL_set_SSL_CTX(SSL *, SSL_CTX *);
 int SSL_set_app_data(SSL *, void *);
 void *SSL_get_app_data(const SSL *);
@@ -152,8 +177,7 @@ void cffisock_set_sni_callback(SSL_CTX *, int enabled);
 extern "Python" int cffisock_sni_python(SSL *, int *);
 
 int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
-                    size_t *done, int *ssl_error, int *system_errno,
-                    unsigned long *error_code);
+                    struct cffisock_ssl_outcome *outcome);
 """
 
 CUSTOMIZATIONS = """
@@ -218,27 +242,42 @@ static void cffisock_set_sni_callback(SSL_CTX *ctx, int enabled)
                           enabled ? (void (*)(void))cffisock_sni_c : NULL);
 }
 
+/* load_cert_chain's password: OpenSSL asks (extern "Python") only when the
+   key is encrypted. */
+static int cffisock_password_python(char *, int, int, void *);
+
+static void cffisock_set_password_callback(SSL_CTX *ctx, int enabled)
+{
+    SSL_CTX_set_default_passwd_cb(ctx, enabled ? cffisock_password_python : NULL);
+}
+
 /* One TLS operation with its outcome read together: the error queue is
    cleared before the call; after it, SSL_get_error, errno and the last
    queued error are read before anything else can run.
    operation: 0 handshake, 1 read, 2 write, 3 shutdown. */
+struct cffisock_ssl_outcome {
+    size_t done;
+    int ssl_error;
+    int system_errno;
+    unsigned long error_code;
+};
+
 static int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
-                           size_t *done, int *ssl_error, int *system_errno,
-                           unsigned long *error_code)
+                           struct cffisock_ssl_outcome *outcome)
 {
     int result;
     ERR_clear_error();
     errno = 0;
-    *done = 0;
+    outcome->done = 0;
     switch (operation) {
     case 0: result = SSL_do_handshake(ssl); break;
-    case 1: result = SSL_read_ex(ssl, buffer, size, done); break;
-    case 2: result = SSL_write_ex(ssl, buffer, size, done); break;
+    case 1: result = SSL_read_ex(ssl, buffer, size, &outcome->done); break;
+    case 2: result = SSL_write_ex(ssl, buffer, size, &outcome->done); break;
     default: result = SSL_shutdown(ssl); break;
     }
-    *system_errno = errno;
-    *ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result);
-    *error_code = ERR_peek_last_error();
+    outcome->system_errno = errno;
+    outcome->ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result);
+    outcome->error_code = ERR_peek_last_error();
     ERR_clear_error();
     return result;
 }

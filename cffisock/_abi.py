@@ -5,7 +5,7 @@ compares the two at import, so a stale build fails loudly instead of
 misbehaving.  Bump it with every change to ``cffi_src/``.
 """
 
-ABI_LEVEL = 7
+ABI_LEVEL = 9
 
 
 def check_compiled(lib, module_name):

@@ -41,6 +41,7 @@ OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
 OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
 
 HAS_SNI = HAS_ALPN = HAS_TLSv1_2 = HAS_TLSv1_3 = True
+CHANNEL_BINDING_TYPES = ["tls-unique"]
 
 #: The stdlib's protocol numbers for the two modern context kinds.
 PROTOCOL_TLS_CLIENT = 16
@@ -119,14 +120,32 @@ def _fsencode(path):
     return os.fsencode(path) if path is not None else ffi.NULL
 
 
-def _password_bytes(password):
-    if callable(password):
-        password = password()
+def _password_bytes(password, from_callable=False):
     if isinstance(password, str):
-        password = password.encode("utf-8")
-    if not isinstance(password, (bytes, bytearray)):
-        raise TypeError("password should be a string or callable")
-    return bytes(password)
+        return password.encode("utf-8")
+    if isinstance(password, (bytes, bytearray)):
+        return bytes(password)
+    raise TypeError("password callback must return a string" if from_callable
+                    else "password should be a string or callable")
+
+
+class _PasswordRequest:
+    """What the password callback needs: the caller's password (or callable)
+    and, afterwards, the exception it raised, if any."""
+
+    def __init__(self, password):
+        self.password = password
+        self.error = None
+
+    def answer(self, size):
+        password = self.password
+        if callable(password):
+            password = _password_bytes(password(), from_callable=True)
+        else:
+            password = _password_bytes(password)
+        if len(password) > size:
+            raise ValueError("password cannot be longer than %d bytes" % size)
+        return password
 
 
 class SSLContext:
@@ -298,21 +317,31 @@ class SSLContext:
         """Load this side's certificate chain and private key (PEM files).
 
         ``password`` (str, bytes or a callable returning one) decrypts an
-        encrypted key; a callable is called once, before the key is read.
+        encrypted key; OpenSSL asks for it (calling a callable) only when the
+        key is encrypted.
         """
-        secret = ffi.NULL if password is None else ffi.new("char[]", _password_bytes(password))
-        lib.SSL_CTX_set_default_passwd_cb_userdata(self._ctx, secret)
+        if password is not None and not callable(password):
+            _password_bytes(password)  # TypeError now for a wrong type
+        request = _PasswordRequest(password)
+        handle = ffi.new_handle(request)
+        lib.SSL_CTX_set_default_passwd_cb_userdata(self._ctx, handle)
+        lib.cffisock_set_password_callback(self._ctx, password is not None)
         try:
             if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, _fsencode(certfile)):
                 raise _file_error(certfile)
             if not lib.SSL_CTX_use_PrivateKey_file(
                     self._ctx, _fsencode(keyfile if keyfile is not None else certfile),
                     lib.SSL_FILETYPE_PEM):
+                if request.error is not None:
+                    lib.ERR_clear_error()
+                    raise request.error
                 raise _file_error(keyfile if keyfile is not None else certfile)
             if not lib.SSL_CTX_check_private_key(self._ctx):
                 raise queue_error()
         finally:
+            lib.cffisock_set_password_callback(self._ctx, False)
             lib.SSL_CTX_set_default_passwd_cb_userdata(self._ctx, ffi.NULL)
+            del handle  # alive until OpenSSL is done with it
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         """Trust the CA certificates in ``cafile``, ``capath`` and/or
@@ -454,12 +483,30 @@ def _file_error(path):
     return error
 
 
+def _nid_name(nid):
+    return ffi.string(lib.OBJ_nid2ln(nid)).decode("ascii") if nid != lib.NID_undef else None
+
+
 def _cipher_dict(cipher):
+    """The stdlib's dict for a cipher (get_ciphers)."""
     bits = ffi.new("int *")
     strength = lib.SSL_CIPHER_get_bits(cipher, bits)
-    return {"name": ffi.string(lib.SSL_CIPHER_get_name(cipher)).decode("ascii"),
-            "protocol": ffi.string(lib.SSL_CIPHER_get_version(cipher)).decode("ascii"),
-            "strength_bits": strength, "alg_bits": bits[0]}
+    description = ffi.new("char[]", 256)
+    lib.SSL_CIPHER_description(cipher, description, 255)
+    text = ffi.string(description).decode("ascii")
+    return {
+        "id": lib.SSL_CIPHER_get_id(cipher),
+        "name": ffi.string(lib.SSL_CIPHER_get_name(cipher)).decode("ascii"),
+        "protocol": ffi.string(lib.SSL_CIPHER_get_version(cipher)).decode("ascii"),
+        "description": text[:-1] if text.endswith("\n") else text,
+        "strength_bits": strength,
+        "alg_bits": bits[0],
+        "aead": bool(lib.SSL_CIPHER_is_aead(cipher)),
+        "symmetric": _nid_name(lib.SSL_CIPHER_get_cipher_nid(cipher)),
+        "digest": _nid_name(lib.SSL_CIPHER_get_digest_nid(cipher)),
+        "kea": _nid_name(lib.SSL_CIPHER_get_kx_nid(cipher)),
+        "auth": _nid_name(lib.SSL_CIPHER_get_auth_nid(cipher)),
+    }
 
 
 class MemoryBIO:
@@ -529,10 +576,7 @@ class _Connection:
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.handshake_done = False
-        self._done = ffi.new("size_t *")
-        self._ssl_error = ffi.new("int *")
-        self._errno = ffi.new("int *")
-        self._error_code = ffi.new("unsigned long *")
+        self._outcome = ffi.new("struct cffisock_ssl_outcome *")
         lib.SSL_set_mode(ssl, _MODES)
         if server_side:
             lib.SSL_set_accept_state(ssl)
@@ -632,22 +676,22 @@ class _Connection:
     def run(self, operation, buffer, size, wait):
         """Perform ``operation`` until it completes; return its byte count
         (or SSL_shutdown's result)."""
+        outcome = self._outcome
         while True:
-            result = lib.cffisock_ssl_io(self.ssl, operation, buffer, size, self._done,
-                                         self._ssl_error, self._errno, self._error_code)
+            result = lib.cffisock_ssl_io(self.ssl, operation, buffer, size, outcome)
             if result > 0 or (operation == _SHUTDOWN and result == 0):
-                return self._done[0] if operation in (_READ, _WRITE) else result
-            ssl_error = self._ssl_error[0]
+                return outcome.done if operation in (_READ, _WRITE) else result
+            ssl_error = outcome.ssl_error
             if ssl_error == lib.SSL_ERROR_WANT_READ:
                 wait(False)
             elif ssl_error == lib.SSL_ERROR_WANT_WRITE:
                 wait(True)
-            elif (ssl_error == lib.SSL_ERROR_SYSCALL and self._errno[0] == EINTR
-                  and not self._error_code[0]):
+            elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno == EINTR
+                  and not outcome.error_code):
                 continue  # PEP 475: the signal handlers ran; retry
             else:
-                raise tls_error(self.ssl, result, ssl_error, self._errno[0],
-                                self._error_code[0], self.server_hostname)
+                raise tls_error(self.ssl, result, ssl_error, outcome.system_errno,
+                                outcome.error_code, self.server_hostname)
 
     # -- what the connection negotiated ---------------------------------------------------
 
@@ -693,6 +737,17 @@ class _Connection:
             return None
         return ffi.unpack(ffi.cast("char *", data[0]), length[0]).decode("ascii")
 
+    def tls_unique(self):
+        """The 'tls-unique' channel binding: the first Finished message of
+        the handshake, or None before it."""
+        buffer = ffi.new("char[]", 128)
+        # The first Finished: the client's in a full handshake, the server's
+        # in a resumed one (CPython: reused ^ !server_side).
+        ours = bool(lib.SSL_session_reused(self.ssl)) == self.server_side
+        length = (lib.SSL_get_finished if ours else lib.SSL_get_peer_finished)(
+            self.ssl, buffer, 128)
+        return ffi.unpack(buffer, length) if length else None
+
     def switch_context(self, context):
         lib.SSL_set_SSL_CTX(self.ssl, context._ctx)
         self.context = context
@@ -726,6 +781,31 @@ class SSLSession:
     def __init__(self, session):
         self._session = session
 
+    @property
+    def id(self):
+        """The session id (bytes)."""
+        length = ffi.new("unsigned int *")
+        data = lib.SSL_SESSION_get_id(self._session, length)
+        return ffi.unpack(ffi.cast("char *", data), length[0])
+
+    time = property(lambda self: lib.SSL_SESSION_get_time(self._session),
+                    doc="When the session was made (seconds since the epoch).")
+    timeout = property(lambda self: lib.SSL_SESSION_get_timeout(self._session),
+                       doc="The session's lifetime in seconds.")
+    ticket_lifetime_hint = property(
+        lambda self: lib.SSL_SESSION_get_ticket_lifetime_hint(self._session),
+        doc="The server's hint for the ticket's lifetime in seconds.")
+    has_ticket = property(lambda self: bool(lib.SSL_SESSION_has_ticket(self._session)),
+                          doc="Whether the session carries a ticket.")
+
+    def __eq__(self, other):
+        if not isinstance(other, SSLSession):
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self):
+        return hash(self.id)
+
 
 class _TLSMethods:
     """What SSLSocket and SSLObject share: the negotiated details."""
@@ -756,6 +836,12 @@ class _TLSMethods:
     def selected_alpn_protocol(self):
         """The ALPN protocol both sides chose, or None."""
         return self._connection.selected_alpn_protocol()
+
+    def get_channel_binding(self, cb_type="tls-unique"):
+        """The channel binding data of ``cb_type`` (only 'tls-unique')."""
+        if cb_type not in CHANNEL_BINDING_TYPES:
+            raise ValueError("{0} channel binding type not implemented".format(cb_type))
+        return self._connection.tls_unique()
 
     def compression(self):
         """The compression in use: always None (cffisock turns it off)."""
@@ -1022,3 +1108,16 @@ class _Unraisable:
         self.exc_traceback = exc.__traceback__
         self.err_msg = "Exception ignored in sni_callback"
         self.object = callback
+
+
+@ffi.def_extern()
+def cffisock_password_python(buffer, size, rwflag, userdata):
+    """OpenSSL asks for the password of an encrypted key."""
+    request = ffi.from_handle(userdata)
+    try:
+        password = request.answer(size)
+    except Exception as exc:  # raised again by load_cert_chain
+        request.error = exc
+        return -1
+    ffi.memmove(buffer, password, len(password))
+    return len(password)
