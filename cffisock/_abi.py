@@ -5,6 +5,8 @@ compares the two at import, so a stale build fails loudly instead of
 misbehaving.  Bump it with every change to ``cffi_src/``.
 """
 
+import platform
+
 ABI_LEVEL = 9
 
 
@@ -17,3 +19,17 @@ def check_compiled(lib, module_name):
             "level %d, but this code expects level %d: it is stale. Rebuild "
             "it with 'pip install .' or 'python build_ffi.py'."
             % (module_name, lib.CFFISOCK_ABI_LEVEL, ABI_LEVEL))
+
+
+def resolve_all(lib):
+    """On PyPy, look up every name of ``lib`` once, at import.
+
+    PyPy builds a compiled module's functions lazily, on first attribute
+    access; two threads making their first TLS call at the same moment once
+    got an argument-type error that no single-threaded run shows, so the
+    lookups happen here, while the import lock serialises them.  CPython
+    needs none of this.
+    """
+    if platform.python_implementation() == "PyPy":
+        for name in dir(lib):
+            getattr(lib, name)

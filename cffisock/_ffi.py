@@ -8,7 +8,7 @@ ImportError saying how to rebuild.
 
 import os
 
-from cffisock._abi import check_compiled
+from cffisock._abi import check_compiled, resolve_all
 
 try:
     from cffisock._socket_cffi import ffi, lib
@@ -27,5 +27,6 @@ except ImportError as exc:  # pragma: no cover - depends on the install
     ) from exc
 
 check_compiled(lib, "cffisock._socket_cffi")
+resolve_all(lib)
 
 __all__ = ["ffi", "lib"]

@@ -1,7 +1,7 @@
 """The compiled OpenSSL module, initialised once and checked like
 ``cffisock._ffi`` checks the socket module."""
 
-from cffisock._abi import check_compiled
+from cffisock._abi import check_compiled, resolve_all
 
 try:
     from cffisock._ssl_cffi import ffi, lib
@@ -13,6 +13,7 @@ except ImportError as exc:  # pragma: no cover - depends on the install
     ) from exc
 
 check_compiled(lib, "cffisock._ssl_cffi")
+resolve_all(lib)
 
 lib.OPENSSL_init_ssl(lib.OPENSSL_INIT_LOAD_SSL_STRINGS
                      | lib.OPENSSL_INIT_LOAD_CRYPTO_STRINGS, ffi.NULL)

@@ -2,6 +2,7 @@
 dicts, the tls-unique channel binding, session attributes, and when the
 key's password callback is called."""
 
+import platform
 import ssl as stdlib_ssl
 
 import pytest
@@ -15,16 +16,28 @@ def test_get_ciphers_equals_the_stdlib_for_the_same_cipher_string():
     theirs = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_CLIENT)
     for context in (ours, theirs):
         context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
-    assert ours.get_ciphers() == theirs.get_ciphers()
+    reference = theirs.get_ciphers()
+    if platform.python_implementation() == "PyPy":
+        # PyPy's ssl keeps OpenSSL's trailing newline in the description;
+        # CPython (which cffisock follows) strips it.
+        reference = [dict(cipher, description=cipher["description"].rstrip("\n"))
+                     for cipher in reference]
+    assert ours.get_ciphers() == reference
 
 
-def test_tls_unique_matches_the_peer(ca, server_cert):
+@pytest.mark.parametrize("server_side", [
+    "cffisock",
+    pytest.param("stdlib", marks=pytest.mark.skipif(
+        platform.python_implementation() == "PyPy",
+        reason="PyPy's ssl takes the other Finished message for tls-unique")),
+])
+def test_tls_unique_matches_the_peer(ca, server_cert, server_side):
     def peer_binding(conn):
         conn.recv(1)
         return conn.get_channel_binding("tls-unique")
 
-    server = server_context("stdlib", server_cert, version="TLSv1_2")
-    with ThreadedServer(peer_binding, server) as threaded:
+    server = server_context(server_side, server_cert, version="TLSv1_2")
+    with ThreadedServer(peer_binding, server, side=server_side) as threaded:
         with connect("cffisock", client_context("cffisock", ca), threaded.address) as sock:
             ours = sock.get_channel_binding("tls-unique")
             sock.sendall(b"x")
