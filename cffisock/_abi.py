@@ -5,7 +5,7 @@ compares the two at import, so a stale build fails loudly instead of
 misbehaving.  Bump it with every change to ``cffi_src/``.
 """
 
-import platform
+import sys
 
 ABI_LEVEL = 9
 
@@ -30,6 +30,6 @@ def resolve_all(lib):
     lookups happen here, while the import lock serialises them.  CPython
     needs none of this.
     """
-    if platform.python_implementation() == "PyPy":
+    if sys.implementation.name == "pypy":
         for name in dir(lib):
             getattr(lib, name)
