@@ -17,6 +17,7 @@ from cffisock._connections import (  # noqa: F401 (_GLOBAL_DEFAULT_TIMEOUT)
 )
 from cffisock._errors import error, gaierror, herror, timeout
 from cffisock._inet import inet_aton, inet_ntoa, inet_ntop, inet_pton
+from cffisock._messages import CMSG_LEN, CMSG_SPACE, recv_fds, send_fds
 from cffisock._interfaces import if_indextoname, if_nameindex, if_nametoindex
 from cffisock._resolver import (
     getaddrinfo,
@@ -46,6 +47,7 @@ has_ipv6 = True
 __version__ = "0.1.0"
 
 __all__ = [
+    "CMSG_LEN", "CMSG_SPACE", "recv_fds", "send_fds",
     "AddressFamily", "AddressInfo", "MsgFlag", "SocketKind", "SocketType",
     "create_connection", "create_server", "error", "fromfd", "gaierror",
     "getaddrinfo", "getdefaulttimeout", "getfqdn", "gethostbyaddr",

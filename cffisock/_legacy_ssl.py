@@ -25,7 +25,7 @@ class SSLObject:
 
     def write(self, s):
         """Send all of ``s``; return the number of bytes written."""
-        from cffisock._socketobj import bytes_like
+        from cffisock._buffers import bytes_like
 
         view = bytes_like(s)
         self._connection.write_all(self._sock.fileno(), self._sock.gettimeout(), view)

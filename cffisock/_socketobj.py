@@ -16,7 +16,9 @@ import warnings
 from operator import index
 
 from cffisock import _timeouts
+from cffisock import _messages
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
+from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
@@ -34,7 +36,6 @@ _recv = lib.cffisock_recv
 _sendto = lib.cffisock_sendto
 _recvfrom = lib.cffisock_recvfrom
 _close = lib.cffisock_close
-_from_buffer = ffi.from_buffer
 _unpack = ffi.unpack
 #: Receive buffers are overwritten by the kernel: no need to zero them.
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
@@ -49,24 +50,6 @@ _EISCONN = lib.EISCONN
 _EWOULDBLOCK = lib.EWOULDBLOCK
 _ECONNRESET = lib.ECONNRESET
 _NO_ADDRESS = object()
-
-
-def bytes_like(data):
-    """Return a cffi ``char[]`` view of a bytes-like object (no copy)."""
-    try:
-        return _from_buffer(data)
-    except TypeError:
-        raise TypeError("a bytes-like object is required, not '%s'"
-                        % type(data).__name__) from None
-
-
-def writable_buffer(buffer, caller):
-    """Return a cffi ``char[]`` view of a writable bytes-like object."""
-    try:
-        return _from_buffer(buffer, require_writable=True)
-    except (TypeError, BufferError):
-        raise TypeError("%s() argument 1 must be read-write bytes-like object, "
-                        "not %s" % (caller, type(buffer).__name__)) from None
 
 
 class socket:
@@ -462,6 +445,21 @@ class socket:
             received = retry(self, -received, POLLIN, None, _recvfrom,
                              self._fd, target, nbytes, flags, storage, length)
         return received, from_sockaddr(storage, length[0])
+
+    # -- messages and descriptors ---------------------------------------------------
+
+    def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
+        """Send the data of ``buffers`` and control messages ``ancdata``
+        (``(level, type, data)`` items); return the number of bytes sent."""
+        return _messages.sendmsg(self, buffers, ancdata, flags, address)
+
+    def recvmsg(self, bufsize, ancbufsize=0, flags=0):
+        """Return ``(data, ancdata, msg_flags, address)``."""
+        return _messages.recvmsg(self, bufsize, ancbufsize, flags)
+
+    def recvmsg_into(self, buffers, ancbufsize=0, flags=0):
+        """Return ``(nbytes, ancdata, msg_flags, address)``."""
+        return _messages.recvmsg_into(self, buffers, ancbufsize, flags)
 
     # -- files -------------------------------------------------------------------------
 

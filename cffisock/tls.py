@@ -20,7 +20,7 @@ from enum import IntEnum, IntFlag
 from cffisock._errors import timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
-from cffisock._socketobj import bytes_like, writable_buffer
+from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,
@@ -1062,6 +1062,17 @@ class SSLSocket(_TLSMethods, _socket):
 
     def recvfrom_into(self, *args):
         raise ValueError("recvfrom_into not allowed on instances of %s" % self.__class__)
+
+    def sendmsg(self, *args, **kwargs):
+        # Ancillary data would bypass TLS, as in the stdlib.
+        raise NotImplementedError("sendmsg not allowed on instances of %s" % self.__class__)
+
+    def recvmsg(self, *args, **kwargs):
+        raise NotImplementedError("recvmsg not allowed on instances of %s" % self.__class__)
+
+    def recvmsg_into(self, *args, **kwargs):
+        raise NotImplementedError("recvmsg_into not allowed on instances of %s"
+                                  % self.__class__)
 
 
 def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=None):

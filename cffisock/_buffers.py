@@ -1,0 +1,23 @@
+"""Bytes-like arguments as cffi buffers, with the stdlib's error messages."""
+
+from cffisock._ffi import ffi
+
+_from_buffer = ffi.from_buffer
+
+
+def bytes_like(data):
+    """Return a cffi ``char[]`` view of a bytes-like object (no copy)."""
+    try:
+        return _from_buffer(data)
+    except TypeError:
+        raise TypeError("a bytes-like object is required, not '%s'"
+                        % type(data).__name__) from None
+
+
+def writable_buffer(buffer, caller):
+    """Return a cffi ``char[]`` view of a writable bytes-like object."""
+    try:
+        return _from_buffer(buffer, require_writable=True)
+    except (TypeError, BufferError):
+        raise TypeError("%s() argument 1 must be read-write bytes-like object, "
+                        "not %s" % (caller, type(buffer).__name__)) from None
