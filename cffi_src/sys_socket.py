@@ -4,10 +4,12 @@ INCLUDES = """
 #include <string.h>
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/sendfile.h>
 """
 
 TYPES = """
 typedef int... socklen_t;
+typedef int... off_t;
 typedef int... sa_family_t;
 
 struct sockaddr {
@@ -81,6 +83,7 @@ ssize_t recv(int fd, void *buffer, size_t size, int flags);
 ssize_t recvfrom(int fd, void *buffer, size_t size, int flags, void *address, socklen_t *length);
 ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
 ssize_t recvmsg(int fd, struct msghdr *message, int flags);
+ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
 """)
 
 FUNCTIONS += """

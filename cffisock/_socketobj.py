@@ -461,6 +461,13 @@ class socket:
         """Return ``(nbytes, ancdata, msg_flags, address)``."""
         return _messages.recvmsg_into(self, buffers, ancbufsize, flags)
 
+    def sendfile(self, file, offset=0, count=None):
+        """Send a file's bytes with sendfile(2) (read+sendall where the file
+        has no regular descriptor); return the number of bytes sent."""
+        from cffisock._sendfile import sendfile
+
+        return sendfile(self, file, offset, count)
+
     # -- files -------------------------------------------------------------------------
 
     def makefile(self, mode="r", buffering=None, *,

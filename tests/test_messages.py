@@ -1,7 +1,6 @@
 """sendmsg/recvmsg/recvmsg_into, CMSG_LEN/CMSG_SPACE and descriptor passing,
 with the stdlib's socket module as the peer and the reference."""
 
-import array
 import os
 import socket as stdlib_socket
 import struct
