@@ -4,6 +4,10 @@ from cffisock._ffi import ffi
 
 _from_buffer = ffi.from_buffer
 
+#: Allocates receive buffers without zeroing them: the kernel overwrites
+#: them, and only the bytes it wrote are read back.
+new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+
 
 def bytes_like(data):
     """Return a cffi ``char[]`` view of a bytes-like object (no copy)."""

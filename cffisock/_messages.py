@@ -17,11 +17,10 @@ from operator import index
 
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._ffi import ffi, lib
-from cffisock._buffers import bytes_like, writable_buffer
+from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
 from cffisock._waiting import POLLIN, POLLOUT, retry
 
 _INT_SIZE = ffi.sizeof("int")
-_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
 
 def CMSG_LEN(length):

@@ -168,24 +168,20 @@ def gethostbyname(hostname):
 
 def _lookup_host(lookup, family):
     """Run a gethostby*_r ``lookup(hostent, buffer, size, result, h_errno)``
-    with a buffer that grows until it fits; return the stdlib's triple."""
-    hostent = ffi.new("struct hostent *")
-    result = ffi.new("struct hostent **")
+    (through ``_lookup_entry``); return the stdlib's triple or raise herror."""
     h_errno = ffi.new("int *")
-    size = 16384
-    while True:
-        buffer = ffi.new("char[]", size)
-        error = lookup(hostent, buffer, size, result, h_errno)
-        if error != _ERANGE:
-            break
-        size *= 2
-    if result[0] == ffi.NULL:
+
+    def triple(hostent):
+        if hostent.h_addrtype != family:
+            raise OSError(lib.EAFNOSUPPORT, os.strerror(lib.EAFNOSUPPORT))
+        return (_text(hostent.h_name), _string_list(hostent.h_aliases),
+                [ntop(family, address) for address in _pointer_list(hostent.h_addr_list)])
+
+    answer = _lookup_entry(
+        lambda hostent, buffer, size, result: lookup(hostent, buffer, size, result, h_errno),
+        "struct hostent *", triple, initial_size=16384)
+    if answer is None:
         raise herror(h_errno[0], _text(lib.hstrerror(h_errno[0])))
-    if hostent.h_addrtype != family:
-        raise OSError(lib.EAFNOSUPPORT, os.strerror(lib.EAFNOSUPPORT))
-    answer = (_text(hostent.h_name), _string_list(hostent.h_aliases),
-              [ntop(family, address) for address in _pointer_list(hostent.h_addr_list)])
-    del buffer  # the hostent's strings live there: alive until read
     return answer
 
 
@@ -263,7 +259,7 @@ def sethostname(name):
 # -- services and protocols -----------------------------------------------------------
 
 
-def _lookup_entry(lookup, entry_type, extract):
+def _lookup_entry(lookup, entry_type, extract, initial_size=1024):
     """Run a get*_r ``lookup(entry, buffer, size, result)`` with a growing
     buffer; return ``extract(entry)``, or None if nothing was found.
 
@@ -271,7 +267,7 @@ def _lookup_entry(lookup, entry_type, extract):
     the buffer is alive."""
     entry = ffi.new(entry_type)
     result = ffi.new(entry_type + "*")
-    size = 1024
+    size = initial_size
     while True:
         buffer = ffi.new("char[]", size)
         if lookup(entry, buffer, size, result) != _ERANGE:

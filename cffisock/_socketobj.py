@@ -18,7 +18,7 @@ from operator import index
 from cffisock import _timeouts
 from cffisock import _messages
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
-from cffisock._buffers import bytes_like, writable_buffer
+from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
@@ -37,8 +37,6 @@ _sendto = lib.cffisock_sendto
 _recvfrom = lib.cffisock_recvfrom
 _close = lib.cffisock_close
 _unpack = ffi.unpack
-#: Receive buffers are overwritten by the kernel: no need to zero them.
-_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
 _SOCK_CLOEXEC = lib.SOCK_CLOEXEC
 _SOCK_NONBLOCK = lib.SOCK_NONBLOCK

@@ -966,9 +966,9 @@ class SSLSocket(_TLSMethods, _socket):
                 raise
         return self
 
-    def _run(self, operation, buffer=ffi.NULL, size=0, deadline=None):
+    def _run(self, operation, buffer=ffi.NULL, size=0):
         return self._connection.run_on_fd(self._fd, self._timeout, operation,
-                                          buffer, size, deadline)
+                                          buffer, size)
 
     def do_handshake(self, block=False):
         """Perform the TLS handshake (the socket's timeout bounds it)."""
