@@ -3,9 +3,10 @@
 ``NAMES`` lists the constant families of the socket module (the spec's AF_,
 SOCK_, SO_, SOMAXCONN, MSG_, SOL_, IPPROTO_, IPPORT_, INADDR_, IP_, IPV6_,
 EAI_, AI_, NI_ families plus TCP_, SHUT_ and SCM_): the names CPython 3.9-3.13
-export on Linux.  Each becomes an ``#ifdef``-guarded entry in a C table, so a
-name the platform lacks is simply absent at run time, and every value comes
-from the compiler.
+export on Linux, and the three IP_RECV names that 3.14 adds (IP_RECVERR,
+IP_RECVORIGDSTADDR, IP_RECVTTL).  Each becomes an ``#ifdef``-guarded entry
+in a C table, so a name the platform lacks is simply absent at run time, and
+every value comes from the compiler.
 
 ``FALLBACKS`` gives, for the few names CPython defines even when the header
 lacks the macro, the C expression to use instead; each is itself guarded and
@@ -81,6 +82,7 @@ NAMES = " ".join((
     IP_MAX_MEMBERSHIPS IP_MULTICAST_IF IP_MULTICAST_LOOP
     IP_MULTICAST_TTL IP_OPTIONS IP_PKTINFO IP_RECVOPTS IP_RECVRETOPTS
     IP_RECVTOS IP_RETOPTS IP_TOS IP_TRANSPARENT IP_TTL IP_UNBLOCK_SOURCE
+    IP_RECVERR IP_RECVORIGDSTADDR IP_RECVTTL
     """,
     # IPV6_
     """

@@ -16,7 +16,7 @@ import warnings
 from operator import index
 
 from cffisock import _timeouts
-from cffisock import _messages
+from cffisock import _batches, _messages
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
 from cffisock._enums import as_family, as_kind
@@ -465,6 +465,24 @@ class socket:
         from cffisock._sendfile import sendfile
 
         return sendfile(self, file, offset, count)
+
+    # -- batched datagrams (beyond the stdlib; see cffisock._batches) ---------
+
+    def recvmmsg(self, count, bufsize, flags=0, timeout=None):
+        """Receive up to ``count`` datagrams of up to ``bufsize`` bytes in
+        one system call; return ``[(data, address), ...]``.  Waits for the
+        first as recvfrom does; ``timeout`` seconds more for the rest."""
+        return _batches.recvmmsg(self, count, bufsize, flags, timeout)
+
+    def recvmmsg_into(self, buffers, flags=0, timeout=None):
+        """Receive one datagram into each writable buffer; return
+        ``[(nbytes, address), ...]``."""
+        return _batches.recvmmsg_into(self, buffers, flags, timeout)
+
+    def sendmmsg(self, messages, flags=0):
+        """Send ``(data, address)`` pairs in one system call; return how
+        many messages were sent."""
+        return _batches.sendmmsg(self, messages, flags)
 
     # -- files -------------------------------------------------------------------------
 

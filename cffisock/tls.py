@@ -937,6 +937,14 @@ class SSLObject(_TLSMethods):
         self._run(_SHUTDOWN)
 
 
+def _refused(name, exception):
+    """A socket method that TLS sockets refuse with ``exception``."""
+    def refused(self, *args, **kwargs):
+        raise exception("%s not allowed on instances of %s" % (name, self.__class__))
+    refused.__name__ = refused.__qualname__ = name
+    return refused
+
+
 class SSLSocket(_TLSMethods, _socket):
     """A cffisock socket speaking TLS (from ``SSLContext.wrap_socket``)."""
 
@@ -1054,25 +1062,17 @@ class SSLSocket(_TLSMethods, _socket):
         plain.settimeout(timeout)
         return plain
 
-    def sendto(self, *args):
-        raise ValueError("sendto not allowed on instances of %s" % self.__class__)
-
-    def recvfrom(self, *args):
-        raise ValueError("recvfrom not allowed on instances of %s" % self.__class__)
-
-    def recvfrom_into(self, *args):
-        raise ValueError("recvfrom_into not allowed on instances of %s" % self.__class__)
-
-    def sendmsg(self, *args, **kwargs):
-        # Ancillary data would bypass TLS, as in the stdlib.
-        raise NotImplementedError("sendmsg not allowed on instances of %s" % self.__class__)
-
-    def recvmsg(self, *args, **kwargs):
-        raise NotImplementedError("recvmsg not allowed on instances of %s" % self.__class__)
-
-    def recvmsg_into(self, *args, **kwargs):
-        raise NotImplementedError("recvmsg_into not allowed on instances of %s"
-                                  % self.__class__)
+    # Datagram and ancillary-data calls would bypass TLS: refused, with the
+    # stdlib's exception types (and the same for cffisock's batched calls).
+    sendto = _refused("sendto", ValueError)
+    recvfrom = _refused("recvfrom", ValueError)
+    recvfrom_into = _refused("recvfrom_into", ValueError)
+    sendmsg = _refused("sendmsg", NotImplementedError)
+    recvmsg = _refused("recvmsg", NotImplementedError)
+    recvmsg_into = _refused("recvmsg_into", NotImplementedError)
+    sendmmsg = _refused("sendmmsg", NotImplementedError)
+    recvmmsg = _refused("recvmmsg", NotImplementedError)
+    recvmmsg_into = _refused("recvmmsg_into", NotImplementedError)
 
 
 def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=None):

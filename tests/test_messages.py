@@ -8,7 +8,7 @@ import struct
 import pytest
 
 import cffisock
-from conftest import open_fds
+from conftest import ipv6_loopback_works, open_fds
 
 
 @pytest.mark.parametrize("length", [0, 1, 4, 7, 16, 1000])
@@ -148,6 +148,76 @@ def test_tls_sockets_refuse_message_io_like_the_stdlib(ca, server_cert):
         context.load_cert_chain(pem)
     with context.wrap_socket(cffisock.socket(), server_side=True) as sock:
         for method, arguments in (("sendmsg", ([b"x"],)), ("recvmsg", (1,)),
-                                  ("recvmsg_into", ([bytearray(1)],))):
-            with pytest.raises(NotImplementedError):
+                                  ("recvmsg_into", ([bytearray(1)],)),
+                                  ("sendmmsg", ([(b"x", None)],)), ("recvmmsg", (1, 1)),
+                                  ("recvmmsg_into", ([bytearray(1)],))):
+            with pytest.raises(NotImplementedError) as refused:
                 getattr(sock, method)(*arguments)
+            assert str(refused.value).startswith(method + " not allowed")
+        for method in ("sendto", "recvfrom", "recvfrom_into"):
+            with pytest.raises(ValueError, match=method + " not allowed"):
+                getattr(sock, method)(b"x", ("127.0.0.1", 9))
+
+
+# -- IP-level control messages: PKTINFO, TOS/TCLASS, TTL/HOPLIMIT --------------------
+
+IPV4 = (cffisock.AF_INET, "127.0.0.1", cffisock.IPPROTO_IP)
+IPV6 = (cffisock.AF_INET6, "::1", cffisock.IPPROTO_IPV6)
+
+
+def loopback_index():
+    return cffisock.if_nametoindex("lo")
+
+
+# (name, family/host/level, option enabling the message on the receiver,
+#  control message the sender adds, type of the received message, decoder,
+#  expected decoded value)
+IP_CONTROL_CASES = [
+    ("IP_PKTINFO", IPV4, "IP_PKTINFO", None, "IP_PKTINFO",
+     lambda data: struct.unpack("=I4s4s", data)[::2],
+     lambda: (loopback_index(), cffisock.inet_aton("127.0.0.1"))),
+    ("IP_TOS", IPV4, "IP_RECVTOS", ("IP_TOS", 0x28), "IP_TOS",
+     lambda data: data[0], lambda: 0x28),
+    ("IP_TTL", IPV4, "IP_RECVTTL", ("IP_TTL", 7), "IP_TTL",
+     lambda data: struct.unpack("=i", data)[0], lambda: 7),
+    ("IPV6_PKTINFO", IPV6, "IPV6_RECVPKTINFO", None, "IPV6_PKTINFO",
+     lambda data: struct.unpack("=16sI", data)[::-1],
+     lambda: (loopback_index(), cffisock.inet_pton(cffisock.AF_INET6, "::1"))),
+    ("IPV6_TCLASS", IPV6, "IPV6_RECVTCLASS", ("IPV6_TCLASS", 0x28), "IPV6_TCLASS",
+     lambda data: struct.unpack("=i", data)[0], lambda: 0x28),
+    ("IPV6_HOPLIMIT", IPV6, "IPV6_RECVHOPLIMIT", ("IPV6_HOPLIMIT", 9), "IPV6_HOPLIMIT",
+     lambda data: struct.unpack("=i", data)[0], lambda: 9),
+]
+
+
+@pytest.mark.parametrize("direction", ["stdlib to cffisock", "cffisock to stdlib"])
+@pytest.mark.parametrize("name, network, enable, send, received_type, decode, expected",
+                         IP_CONTROL_CASES, ids=[case[0] for case in IP_CONTROL_CASES])
+def test_ip_control_messages_cross_with_the_stdlib(
+        direction, name, network, enable, send, received_type, decode, expected):
+    # Option values come from cffisock (IP_RECVTTL only reached the stdlib
+    # in 3.14); both modules pass them to the same kernel.
+    family, host, level = network
+    names = [enable, received_type] + ([send[0]] if send else [])
+    missing = [option for option in names if not hasattr(cffisock, option)]
+    if missing:
+        pytest.skip("this platform's headers lack %s" % ", ".join(missing))
+    if family == cffisock.AF_INET6 and not ipv6_loopback_works():
+        pytest.skip("no IPv6 on the loopback interface of this machine")
+    sender_module, receiver_module = (
+        (stdlib_socket, cffisock) if direction == "stdlib to cffisock" else (cffisock, stdlib_socket))
+    with sender_module.socket(family, sender_module.SOCK_DGRAM) as sender, \
+            receiver_module.socket(family, receiver_module.SOCK_DGRAM) as receiver:
+        receiver.bind((host, 0))
+        receiver.settimeout(10)
+        receiver.setsockopt(level, getattr(cffisock, enable), 1)
+        ancdata = []
+        if send:
+            ancdata = [(level, getattr(cffisock, send[0]), struct.pack("=i", send[1]))]
+        assert sender.sendmsg([b"payload"], ancdata, 0, receiver.getsockname()) == 7
+        data, received, flags, _ = receiver.recvmsg(64, cffisock.CMSG_SPACE(64))
+    assert data == b"payload" and flags == 0
+    matching = [item for item in received
+                if item[:2] == (level, getattr(cffisock, received_type))]
+    assert len(matching) == 1, received
+    assert decode(matching[0][2]) == expected()

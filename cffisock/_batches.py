@@ -1,0 +1,176 @@
+"""Batched datagrams, beyond the stdlib: recvmmsg(2) and sendmmsg(2).
+
+``sock.recvmmsg(count, bufsize, flags=0, timeout=None)``
+    receives up to ``count`` datagrams of up to ``bufsize`` bytes each in one
+    system call and returns a list of ``(data, address)`` pairs, oldest first.
+``sock.recvmmsg_into(buffers, flags=0, timeout=None)``
+    receives one datagram into each writable buffer, in order, and returns a
+    list of ``(nbytes, address)`` pairs; nothing is allocated per datagram.
+``sock.sendmmsg(messages, flags=0)``
+    sends each ``(data, address)`` pair (``address`` None on a connected
+    socket) in one system call and returns how many were sent.
+
+Receiving waits for the first datagram exactly as ``recvfrom`` does (forever
+on a blocking socket, up to the socket's timeout, or BlockingIOError on a
+non-blocking socket), then takes the datagrams already queued, up to
+``count`` (MSG_WAITFORONE).  With ``timeout`` (seconds, counted from the
+first datagram) it keeps waiting for more until the batch is full or the
+time is up; the batch may then be shorter than ``count``, never empty.
+A datagram longer than its buffer is truncated, as with ``recvfrom``.
+
+Nothing received is ever dropped: if the kernel reports an error (say,
+ECONNREFUSED from an ICMP message) after datagrams of the batch have
+arrived, the batch is returned and that error is raised by the socket's
+next ``recvmmsg``/``recvmmsg_into`` call.
+
+Sending follows ``send``: on a blocking socket the call blocks until the
+kernel has taken the messages; with a timeout it waits for the first one
+only, and a partial count is returned as it is.
+"""
+
+import weakref
+from operator import index
+from time import monotonic
+
+from cffisock._address import from_sockaddr, to_sockaddr
+from cffisock._buffers import bytes_like, new_uncleared, writable_buffer
+from cffisock._errors import oserror, timeout as _timeout_error
+from cffisock._ffi import ffi, lib
+from cffisock._waiting import EAGAIN, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, retry, wait_fd
+
+_recvmmsg = lib.cffisock_recvmmsg
+_sendmmsg = lib.cffisock_sendmmsg
+_prepare = lib.cffisock_mmsg_prepare
+_unpack = ffi.unpack
+_NULL = ffi.NULL
+_WAITFORONE = lib.MSG_WAITFORONE
+_DONTWAIT = lib.MSG_DONTWAIT
+_TRY_AGAIN = frozenset((EAGAIN, EWOULDBLOCK, EINTR))
+
+#: Errors that ended a batch after datagrams had arrived, kept for the
+#: socket's next batched receive.
+_deferred_errors = weakref.WeakKeyDictionary()
+
+
+def _batch(count, with_names):
+    """Uninitialised ``(messages, iovecs, names)`` arrays for ``count``
+    datagrams (names is NULL without addresses); ``_prepare`` fills them."""
+    names = new_uncleared("struct sockaddr_storage[]", count) if with_names else _NULL
+    return (new_uncleared("struct mmsghdr[]", count),
+            new_uncleared("struct iovec[]", count), names)
+
+
+def _window(timeout):
+    if timeout is None:
+        return None
+    timeout = float(timeout)
+    if not timeout >= 0.0:
+        raise ValueError("recvmmsg() timeout must be a non-negative number")
+    return timeout
+
+
+def _receive(sock, messages, count, flags, timeout):
+    """Receive into the first ``count`` prepared ``messages``; return how
+    many datagrams arrived (at least one)."""
+    flags = index(flags)
+    timeout = _window(timeout)
+    error = _deferred_errors.pop(sock, None)
+    if error is not None:
+        raise error
+    first = flags | _WAITFORONE
+    received = _recvmmsg(sock._fd, messages, count, first, _NULL)
+    if received < 0:
+        received = retry(sock, -received, POLLIN, None, _recvmmsg,
+                         sock._fd, messages, count, first, _NULL)
+    if timeout is None:
+        return received
+    deadline = monotonic() + timeout
+    more_flags = flags | _DONTWAIT
+    while 0 < received < count:
+        try:
+            wait_fd(sock._fd, POLLIN, deadline)
+        except _timeout_error:
+            break
+        more = _recvmmsg(sock._fd, messages + received, count - received, more_flags, _NULL)
+        if more > 0:
+            received += more
+        elif more == 0:
+            break
+        elif -more not in _TRY_AGAIN:
+            _deferred_errors[sock] = oserror(-more)
+            break
+    return received
+
+
+def _address(names, messages, position):
+    return from_sockaddr(names + position, messages[position].msg_hdr.msg_namelen)
+
+
+def recvmmsg(sock, count, bufsize, flags=0, timeout=None):
+    """Receive up to ``count`` datagrams of up to ``bufsize`` bytes each;
+    return ``[(data, address), ...]``."""
+    count, bufsize = index(count), index(bufsize)
+    if count <= 0:
+        raise ValueError("recvmmsg() count must be positive")
+    if bufsize < 0:
+        raise ValueError("negative buffersize in recvmmsg")
+    buffer = new_uncleared("char[]", max(count * bufsize, 1))
+    messages, iov, names = _batch(count, True)
+    _prepare(messages, iov, names, count, buffer, bufsize)
+    received = _receive(sock, messages, count, flags, timeout)
+    return [(_unpack(buffer + position * bufsize, messages[position].msg_len),
+             _address(names, messages, position))
+            for position in range(received)]
+
+
+def recvmmsg_into(sock, buffers, flags=0, timeout=None):
+    """Receive one datagram into each of ``buffers`` (writable bytes-like
+    objects), in order; return ``[(nbytes, address), ...]``."""
+    views = [writable_buffer(buffer, "recvmmsg_into") for buffer in buffers]
+    count = len(views)
+    if not count:
+        raise ValueError("recvmmsg_into() needs at least one buffer")
+    messages, iov, names = _batch(count, True)
+    _prepare(messages, iov, names, count, _NULL, 0)
+    for position, view in enumerate(views):
+        iov[position].iov_base = view
+        iov[position].iov_len = len(view)
+    received = _receive(sock, messages, count, flags, timeout)
+    return [(messages[position].msg_len, _address(names, messages, position))
+            for position in range(received)]
+
+
+def _message(item):
+    """One ``(data, address)`` item of sendmmsg, checked like sendto's."""
+    if not isinstance(item, (tuple, list)) or len(item) != 2:
+        raise TypeError("sendmmsg() messages must be (data, address) pairs, not %s"
+                        % (type(item).__name__,))
+    return item
+
+
+def sendmmsg(sock, messages, flags=0):
+    """Send each ``(data, address)`` of ``messages`` (address None on a
+    connected socket); return the number of messages sent."""
+    items = [_message(item) for item in messages]
+    flags = index(flags)
+    count = len(items)
+    if not count:
+        return 0
+    batch, iov, _ = _batch(count, False)
+    _prepare(batch, iov, _NULL, count, _NULL, 0)
+    owners = []  # the views and addresses the batch points into
+    for position, (data, address) in enumerate(items):
+        view = bytes_like(data)
+        owners.append(view)
+        iov[position].iov_base = view
+        iov[position].iov_len = len(view)
+        if address is not None:
+            sockaddr, length = to_sockaddr(sock._family, address, "sendmmsg")
+            owners.append(sockaddr)
+            header = batch[position].msg_hdr
+            header.msg_name = sockaddr
+            header.msg_namelen = length
+    sent = _sendmmsg(sock._fd, batch, count, flags)
+    if sent < 0:
+        sent = retry(sock, -sent, POLLOUT, None, _sendmmsg, sock._fd, batch, count, flags)
+    return sent
