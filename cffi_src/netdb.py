@@ -1,8 +1,40 @@
 INCLUDES = """
+#include <string.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 """
 
-TYPES = """
+# getaddrinfo's list, flattened in C so that Python reads each entry with
+# one struct.unpack: ints first, then the numeric host of an AF_INET or
+# AF_INET6 entry as a Pascal string (a length byte, then the text), then
+# the pointers, valid until the list is freed, for the rare rest (a
+# canonical name, an address of another family).  The first
+# CFFISOCK_INLINE_ADDRESSES entries come back inside the list itself.
+ADDRESS_STRUCTS = """
+struct cffisock_address_info {
+    int family;
+    int socktype;
+    int protocol;
+    int port;
+    unsigned int flowinfo;
+    unsigned int scope_id;
+    int has_canonname;
+    unsigned char host[64];
+    const char *canonname;
+    const struct sockaddr *address;
+    socklen_t address_length;
+};
+
+struct cffisock_address_list {
+    struct addrinfo *first;
+    int count;
+    int system_errno;
+    struct cffisock_address_info entries[4];
+};
+"""
+
+TYPES = ADDRESS_STRUCTS + """
 struct addrinfo {
     int ai_flags;
     int ai_family;
@@ -50,6 +82,10 @@ struct servent {
 FUNCTIONS = """
 int cffisock_getaddrinfo(const char *, const char *, const struct addrinfo *,
                          struct addrinfo **, int *);
+int cffisock_resolve(const char *, const char *, int, int, int, int,
+                     struct cffisock_address_list *);
+void cffisock_address_entries(const struct addrinfo *,
+                              struct cffisock_address_info *);
 void freeaddrinfo(struct addrinfo *);
 const char *gai_strerror(int);
 int cffisock_getnameinfo(const void *, socklen_t, char *, socklen_t, char *,
@@ -72,7 +108,7 @@ int getservbyport_r(int, const char *, struct servent *, char *, size_t,
 
 # getaddrinfo() and getnameinfo() with errno captured beside an EAI_SYSTEM
 # result.
-CUSTOMIZATIONS = """
+CUSTOMIZATIONS = ADDRESS_STRUCTS + """
 static int cffisock_getnameinfo(const void *address, socklen_t length,
                                 char *host, socklen_t host_size,
                                 char *service, socklen_t service_size,
@@ -91,5 +127,66 @@ static int cffisock_getaddrinfo(const char *node, const char *service,
     int code = getaddrinfo(node, service, hints, result);
     *system_errno = code == EAI_SYSTEM ? errno : 0;
     return code;
+}
+
+/* Flatten the list from ``entry`` into out[0], out[1], ... */
+static void cffisock_address_entries(const struct addrinfo *entry,
+                                     struct cffisock_address_info *out)
+{
+    for (; entry != NULL; entry = entry->ai_next, out++) {
+        const void *numeric = NULL;
+        memset(out, 0, sizeof(*out));
+        out->family = entry->ai_family;
+        out->socktype = entry->ai_socktype;
+        out->protocol = entry->ai_protocol;
+        out->has_canonname = entry->ai_canonname != NULL;
+        out->canonname = entry->ai_canonname;
+        out->address = entry->ai_addr;
+        out->address_length = entry->ai_addrlen;
+        if (entry->ai_family == AF_INET
+                && entry->ai_addrlen >= sizeof(struct sockaddr_in)) {
+            const struct sockaddr_in *sin = (const struct sockaddr_in *)entry->ai_addr;
+            out->port = ntohs(sin->sin_port);
+            numeric = &sin->sin_addr;
+        } else if (entry->ai_family == AF_INET6
+                   && entry->ai_addrlen >= sizeof(struct sockaddr_in6)) {
+            const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)entry->ai_addr;
+            out->port = ntohs(sin6->sin6_port);
+            out->flowinfo = ntohl(sin6->sin6_flowinfo);
+            out->scope_id = sin6->sin6_scope_id;
+            numeric = &sin6->sin6_addr;
+        }
+        if (numeric != NULL && inet_ntop(entry->ai_family, numeric,
+                                         (char *)out->host + 1,
+                                         sizeof(out->host) - 1) != NULL)
+            out->host[0] = (unsigned char)strlen((char *)out->host + 1);
+    }
+}
+
+/* getaddrinfo() with its hints given as numbers.  On success list->first
+   and list->count describe the result (free it with freeaddrinfo) and its
+   first entries are flattened into list->entries. */
+static int cffisock_resolve(const char *node, const char *service, int family,
+                            int socktype, int protocol, int flags,
+                            struct cffisock_address_list *list)
+{
+    struct addrinfo hints, *entry;
+    int code;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = socktype;
+    hints.ai_protocol = protocol;
+    hints.ai_flags = flags;
+    list->first = NULL;
+    list->count = 0;
+    code = cffisock_getaddrinfo(node, service, &hints, &list->first,
+                                &list->system_errno);
+    if (code != 0)
+        return code;
+    for (entry = list->first; entry != NULL; entry = entry->ai_next)
+        list->count++;
+    if (list->count <= (int)(sizeof(list->entries) / sizeof(list->entries[0])))
+        cffisock_address_entries(list->first, list->entries);
+    return 0;
 }
 """

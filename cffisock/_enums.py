@@ -31,12 +31,21 @@ SocketKind = _convert(IntEnum, "SocketKind", "SOCK_")
 MsgFlag = _convert(IntFlag, "MsgFlag", "MSG_")
 AddressInfo = _convert(IntFlag, "AddressInfo", "AI_")
 
-def _lookup(enum):
-    table = {int(member): member for member in enum.__members__.values()}
-    return lambda value: table.get(value, value)
+def _members(enum):
+    return {int(member): member for member in enum.__members__.values()}
 
 
-#: ``value -> AddressFamily member`` (the plain int when there is none).
-as_family = _lookup(AddressFamily)
-#: ``value -> SocketKind member`` (the plain int when there is none).
-as_kind = _lookup(SocketKind)
+#: ``value -> AddressFamily member`` and ``value -> SocketKind member``; hot
+#: paths use ``.get(value, value)`` to keep a number that has no member.
+FAMILY_MEMBERS = _members(AddressFamily)
+KIND_MEMBERS = _members(SocketKind)
+
+
+def as_family(value):
+    """The AddressFamily member for ``value`` (the plain int when none)."""
+    return FAMILY_MEMBERS.get(value, value)
+
+
+def as_kind(value):
+    """The SocketKind member for ``value`` (the plain int when none)."""
+    return KIND_MEMBERS.get(value, value)

@@ -14,12 +14,15 @@ getaddrinfo (the stdlib resolves the part before the NUL), and a port outside
 raises OverflowError in getnameinfo (the stdlib truncates them).
 """
 
+import functools
 import os
+import struct
 from operator import index
 
-from cffisock._addrinfo import addrinfo, entries
+from cffisock._addrinfo import addrinfo
+from cffisock._buffers import new_uncleared
 from cffisock._address import from_sockaddr, resolve_ip
-from cffisock._enums import as_family, as_kind
+from cffisock._enums import FAMILY_MEMBERS as _family_members, KIND_MEMBERS as _kind_members
 from cffisock._errors import check, gai_error, herror
 from cffisock._ffi import ffi, lib
 from cffisock._inet import ntop
@@ -33,6 +36,23 @@ _INT_MAX = (1 << (8 * ffi.sizeof("int") - 1)) - 1
 #: getservbyname/getservbyport without a protocol (None is refused, as in
 #: the stdlib, whose argument is an optional str).
 _ANY_PROTOCOL = object()
+_NULL = ffi.NULL
+_idna_hosts = {}
+_IDNA_HOSTS_KEPT = 256
+_resolve = lib.cffisock_resolve
+_address_entries = lib.cffisock_address_entries
+_freeaddrinfo = lib.freeaddrinfo
+
+# One flattened getaddrinfo entry (see cffi_src/netdb.py): family, socktype,
+# protocol, port, flowinfo, scope_id, has_canonname and the numeric host as
+# a Pascal string, then pointers that only the rare cases read from cdata.
+_ENTRY_SIZE = ffi.sizeof("struct cffisock_address_info")
+_HOST_OFFSET = ffi.offsetof("struct cffisock_address_info", "host")
+_ENTRY = struct.Struct("=4i2Ii64p%dx" % (_ENTRY_SIZE - _HOST_OFFSET - 64))
+assert _HOST_OFFSET == struct.calcsize("=4i2Ii"), "unexpected padding in the entry"
+_INLINE_ENTRIES = len(ffi.new("struct cffisock_address_list *").entries)
+_new_list = functools.partial(new_uncleared, "struct cffisock_address_list *")
+_new_entries = functools.partial(new_uncleared, "struct cffisock_address_info[]")
 
 
 # -- getaddrinfo / getnameinfo ----------------------------------------------------
@@ -40,22 +60,37 @@ _ANY_PROTOCOL = object()
 
 def _host_argument(host):
     if host is None:
-        return ffi.NULL
+        return _NULL
     if isinstance(host, str):
         # The stdlib always applies the IDNA codec to a str host.
-        host = host.encode("idna")
-    elif not isinstance(host, bytes):
+        encoded = _idna_hosts.get(host)
+        if encoded is None:
+            encoded = _idna_host(host)
+        return encoded
+    if not isinstance(host, bytes):
         raise TypeError("getaddrinfo() argument 1 must be string or None")
     if b"\0" in host:
         raise ValueError("embedded null character")
     return host
 
 
+def _idna_host(host):
+    """``host`` through the IDNA codec, remembered (up to a bound) for the
+    next call: a program resolves the same few names again and again."""
+    encoded = host.encode("idna")
+    if b"\0" in encoded:
+        raise ValueError("embedded null character")
+    if len(_idna_hosts) >= _IDNA_HOSTS_KEPT:
+        _idna_hosts.clear()
+    _idna_hosts[host] = encoded
+    return encoded
+
+
 def _port_argument(port):
     if port is None:
         return ffi.NULL
     if type(port) is int:  # exactly int, as the stdlib: not bool or IntEnum
-        return str(port).encode("ascii")
+        return b"%d" % port
     if isinstance(port, str):
         port = port.encode("utf-8")
     elif not isinstance(port, bytes):
@@ -74,14 +109,35 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     """
     host = _host_argument(host)
     port = _port_argument(port)
-    with addrinfo(host, port, family, type, proto, flags) as first:
-        return [
-            (as_family(entry.ai_family), as_kind(entry.ai_socktype),
-             entry.ai_protocol,
-             _text(entry.ai_canonname) if entry.ai_canonname != ffi.NULL else "",
-             from_sockaddr(entry.ai_addr, entry.ai_addrlen))
-            for entry in entries(first)
-        ]
+    found = _new_list()
+    code = _resolve(host, port, family, type, proto, flags, found)
+    if code != 0:
+        raise gai_error(code, found.system_errno)
+    try:
+        count = found.count
+        if count <= _INLINE_ENTRIES:
+            flat = found.entries
+        else:
+            flat = _new_entries(count)
+            _address_entries(found.first, flat)
+        answers = []
+        records = _ENTRY.iter_unpack(ffi.buffer(flat, count * _ENTRY_SIZE))
+        for position, (family, kind, proto, port, flowinfo, scope_id,
+                       has_canonname, host) in enumerate(records):
+            if family == AF_INET:
+                address = (host.decode("ascii"), port)
+            elif family == AF_INET6:
+                address = (host.decode("ascii"), port, flowinfo, scope_id)
+            else:
+                entry = flat[position]
+                address = from_sockaddr(entry.address, entry.address_length)
+            answers.append((
+                _family_members.get(family, family), _kind_members.get(kind, kind),
+                proto, _text(flat[position].canonname) if has_canonname else "",
+                address))
+        return answers
+    finally:
+        _freeaddrinfo(found.first)
 
 
 def getnameinfo(sockaddr, flags):
