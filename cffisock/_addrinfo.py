@@ -1,7 +1,8 @@
 """The C library's getaddrinfo(), as a context manager over its result list.
 
-Shared by getaddrinfo() itself, by the resolution of host names in socket
-addresses, and by getnameinfo(); the list is freed when the block ends.
+Used where one entry is wanted: the resolution of host names in socket
+addresses and getnameinfo(); the list is freed when the block ends.
+(getaddrinfo() itself reads the whole list flattened in C: see _resolver.)
 """
 
 from contextlib import contextmanager
@@ -28,11 +29,3 @@ def addrinfo(host, port, family=0, type=0, proto=0, flags=0):
         yield result[0]
     finally:
         lib.freeaddrinfo(result[0])
-
-
-def entries(first):
-    """Iterate over an addrinfo list from its first entry."""
-    entry = first
-    while entry != ffi.NULL:
-        yield entry
-        entry = entry.ai_next
