@@ -1,0 +1,324 @@
+"""Type information for cffisock.tls, TLS over OpenSSL shaped like the
+stdlib's ``ssl``.
+
+Shapes follow typeshed's ``ssl`` stubs; parameter names, defaults and
+return types are cffisock's own (``tests/test_typing.py`` holds this file
+to the implementation's names).
+"""
+
+import ssl
+from _typeshed import ReadableBuffer, StrOrBytesPath, WriteableBuffer
+from collections.abc import Callable, Iterable
+from enum import IntEnum, IntFlag
+from typing import Any, Final, Literal, NoReturn, TypedDict, overload, type_check_only
+
+from typing_extensions import TypeAlias
+
+from cffisock import _Address, _RetAddress, socket
+
+OPENSSL_VERSION: Final[str]
+OPENSSL_VERSION_NUMBER: Final[int]
+HAS_SNI: Final[bool]
+HAS_ALPN: Final[bool]
+HAS_TLSv1_2: Final[bool]
+HAS_TLSv1_3: Final[bool]
+CHANNEL_BINDING_TYPES: list[str]
+PROTOCOL_TLS_CLIENT: Final[int]
+PROTOCOL_TLS_SERVER: Final[int]
+
+# -- exceptions: each subclasses the stdlib's class of the same name ------------------
+
+class SSLError(ssl.SSLError): ...
+class SSLZeroReturnError(SSLError, ssl.SSLZeroReturnError): ...
+class SSLWantReadError(SSLError, ssl.SSLWantReadError): ...
+class SSLWantWriteError(SSLError, ssl.SSLWantWriteError): ...
+class SSLSyscallError(SSLError, ssl.SSLSyscallError): ...
+class SSLEOFError(SSLError, ssl.SSLEOFError): ...
+class SSLCertVerificationError(SSLError, ssl.SSLCertVerificationError): ...
+
+CertificateError = SSLCertVerificationError
+
+# -- enums and flags ----------------------------------------------------------------
+
+class TLSVersion(IntEnum):
+    MINIMUM_SUPPORTED = -2
+    MAXIMUM_SUPPORTED = -1
+    TLSv1 = 769
+    TLSv1_1 = 770
+    TLSv1_2 = 771
+    TLSv1_3 = 772
+
+class VerifyMode(IntEnum):
+    CERT_NONE = 0
+    CERT_OPTIONAL = 1
+    CERT_REQUIRED = 2
+
+CERT_NONE: Final = VerifyMode.CERT_NONE
+CERT_OPTIONAL: Final = VerifyMode.CERT_OPTIONAL
+CERT_REQUIRED: Final = VerifyMode.CERT_REQUIRED
+
+# Values of OpenSSL 3's headers; the build takes them from the compiler.
+class Options(IntFlag):
+    OP_ALL = 2147485776
+    OP_NO_SSLv2 = 0
+    OP_NO_SSLv3 = 33554432
+    OP_NO_TLSv1 = 67108864
+    OP_NO_TLSv1_1 = 268435456
+    OP_NO_TLSv1_2 = 134217728
+    OP_NO_TLSv1_3 = 536870912
+    OP_NO_COMPRESSION = 131072
+    OP_NO_TICKET = 16384
+    OP_CIPHER_SERVER_PREFERENCE = 4194304
+    OP_SINGLE_DH_USE = 0
+    OP_SINGLE_ECDH_USE = 0
+    OP_NO_RENEGOTIATION = 1073741824
+    OP_ENABLE_MIDDLEBOX_COMPAT = 1048576
+    OP_IGNORE_UNEXPECTED_EOF = 128
+    OP_LEGACY_SERVER_CONNECT = 4
+
+OP_ALL: Final = Options.OP_ALL
+OP_NO_SSLv2: Final = Options.OP_NO_SSLv2
+OP_NO_SSLv3: Final = Options.OP_NO_SSLv3
+OP_NO_TLSv1: Final = Options.OP_NO_TLSv1
+OP_NO_TLSv1_1: Final = Options.OP_NO_TLSv1_1
+OP_NO_TLSv1_2: Final = Options.OP_NO_TLSv1_2
+OP_NO_TLSv1_3: Final = Options.OP_NO_TLSv1_3
+OP_NO_COMPRESSION: Final = Options.OP_NO_COMPRESSION
+OP_NO_TICKET: Final = Options.OP_NO_TICKET
+OP_CIPHER_SERVER_PREFERENCE: Final = Options.OP_CIPHER_SERVER_PREFERENCE
+OP_SINGLE_DH_USE: Final = Options.OP_SINGLE_DH_USE
+OP_SINGLE_ECDH_USE: Final = Options.OP_SINGLE_ECDH_USE
+OP_NO_RENEGOTIATION: Final = Options.OP_NO_RENEGOTIATION
+OP_ENABLE_MIDDLEBOX_COMPAT: Final = Options.OP_ENABLE_MIDDLEBOX_COMPAT
+OP_IGNORE_UNEXPECTED_EOF: Final = Options.OP_IGNORE_UNEXPECTED_EOF
+OP_LEGACY_SERVER_CONNECT: Final = Options.OP_LEGACY_SERVER_CONNECT
+
+class VerifyFlags(IntFlag):
+    VERIFY_DEFAULT = 0
+    VERIFY_CRL_CHECK_LEAF = 4
+    VERIFY_CRL_CHECK_CHAIN = 12
+    VERIFY_X509_STRICT = 32
+    VERIFY_X509_PARTIAL_CHAIN = 524288
+    VERIFY_X509_TRUSTED_FIRST = 32768
+
+VERIFY_DEFAULT: Final = VerifyFlags.VERIFY_DEFAULT
+VERIFY_CRL_CHECK_LEAF: Final = VerifyFlags.VERIFY_CRL_CHECK_LEAF
+VERIFY_CRL_CHECK_CHAIN: Final = VerifyFlags.VERIFY_CRL_CHECK_CHAIN
+VERIFY_X509_STRICT: Final = VerifyFlags.VERIFY_X509_STRICT
+VERIFY_X509_PARTIAL_CHAIN: Final = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN
+VERIFY_X509_TRUSTED_FIRST: Final = VerifyFlags.VERIFY_X509_TRUSTED_FIRST
+
+# -- what the calls take and give -------------------------------------------------------
+
+#: A key's password: text, bytes, or a callable that returns one.
+_PasswordType: TypeAlias = Callable[[], str | bytes | bytearray] | str | bytes | bytearray
+#: sni_callback(connection, server_name, context): None, or an alert number.
+_SNICallback: TypeAlias = Callable[[SSLSocket | SSLObject, str | None, SSLContext], int | None]
+#: getpeercert(): the stdlib's dict of the certificate's fields.
+_CertNames: TypeAlias = tuple[tuple[str, str], ...]
+_PeerCertDict: TypeAlias = dict[str, str | tuple[_CertNames, ...] | _CertNames]
+#: What wrap_bio reads from and writes to: a MemoryBIO of either module.
+_BIO: TypeAlias = MemoryBIO | ssl.MemoryBIO
+
+@type_check_only
+class _Cipher(TypedDict):
+    """A get_ciphers() entry, as the stdlib's."""
+
+    aead: bool
+    alg_bits: int
+    auth: str | None
+    description: str
+    digest: str | None
+    id: int
+    kea: str | None
+    name: str
+    protocol: str
+    strength_bits: int
+    symmetric: str | None
+
+# -- the classes ------------------------------------------------------------------------
+
+class SSLContext:
+    """Settings and certificates shared by TLS connections."""
+
+    protocol: int
+    def __init__(self, protocol: int = ...) -> None: ...
+
+    # Each setter takes a plain int as well as the enum (or any object for
+    # the booleans); the getters give the enum types.
+    @property
+    def verify_mode(self) -> VerifyMode: ...
+    @verify_mode.setter
+    def verify_mode(self, value: int) -> None: ...
+    @property
+    def verify_flags(self) -> VerifyFlags: ...
+    @verify_flags.setter
+    def verify_flags(self, value: int) -> None: ...
+    @property
+    def check_hostname(self) -> bool: ...
+    @check_hostname.setter
+    def check_hostname(self, value: object) -> None: ...
+    @property
+    def post_handshake_auth(self) -> bool: ...
+    @post_handshake_auth.setter
+    def post_handshake_auth(self, value: object) -> None: ...
+    @property
+    def minimum_version(self) -> TLSVersion: ...
+    @minimum_version.setter
+    def minimum_version(self, value: int) -> None: ...
+    @property
+    def maximum_version(self) -> TLSVersion: ...
+    @maximum_version.setter
+    def maximum_version(self, value: int) -> None: ...
+    @property
+    def options(self) -> Options: ...
+    @options.setter
+    def options(self, value: int) -> None: ...
+    keylog_filename: StrOrBytesPath | None
+    sni_callback: _SNICallback | None
+
+    def load_cert_chain(
+        self,
+        certfile: StrOrBytesPath,
+        keyfile: StrOrBytesPath | None = None,
+        password: _PasswordType | None = None,
+    ) -> None: ...
+    def load_verify_locations(
+        self,
+        cafile: StrOrBytesPath | None = None,
+        capath: StrOrBytesPath | None = None,
+        cadata: str | ReadableBuffer | None = None,
+    ) -> None: ...
+    def set_default_verify_paths(self) -> None: ...
+    def load_default_certs(self, purpose: object = None) -> None: ...
+    def set_ciphers(self, ciphers: str) -> None: ...
+    def get_ciphers(self) -> list[_Cipher]: ...
+    def set_alpn_protocols(self, alpn_protocols: Iterable[str]) -> None: ...
+    def session_stats(self) -> dict[str, int]: ...
+    def wrap_socket(
+        self,
+        sock: socket,
+        server_side: bool = False,
+        do_handshake_on_connect: bool = True,
+        suppress_ragged_eofs: bool = True,
+        server_hostname: str | bytes | None = None,
+        session: SSLSession | None = None,
+    ) -> SSLSocket: ...
+    def wrap_bio(
+        self,
+        incoming: _BIO,
+        outgoing: _BIO,
+        server_side: bool = False,
+        server_hostname: str | bytes | None = None,
+        session: SSLSession | None = None,
+    ) -> SSLObject: ...
+
+class MemoryBIO:
+    """An in-memory buffer of TLS bytes, for SSLObject."""
+
+    def __init__(self) -> None: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def eof(self) -> bool: ...
+    def read(self, size: int = -1) -> bytes: ...
+    def write(self, data: ReadableBuffer) -> int: ...
+    def write_eof(self) -> None: ...
+
+class SSLSession:
+    """A TLS session, to resume with wrap_socket(..., session=)."""
+
+    @property
+    def id(self) -> bytes: ...
+    @property
+    def time(self) -> int: ...
+    @property
+    def timeout(self) -> int: ...
+    @property
+    def ticket_lifetime_hint(self) -> int: ...
+    @property
+    def has_ticket(self) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class _TLSMethods:
+    """What SSLSocket and SSLObject share: the negotiated details."""
+
+    @overload
+    def getpeercert(self, binary_form: Literal[False] = False) -> _PeerCertDict | None: ...
+    @overload
+    def getpeercert(self, binary_form: Literal[True]) -> bytes | None: ...
+    @overload
+    def getpeercert(self, binary_form: bool) -> _PeerCertDict | bytes | None: ...
+    def get_verified_chain(self) -> list[bytes]: ...
+    def get_unverified_chain(self) -> list[bytes]: ...
+    def cipher(self) -> tuple[str, str, int] | None: ...
+    def shared_ciphers(self) -> list[tuple[str, str, int]] | None: ...
+    def version(self) -> str | None: ...
+    def selected_alpn_protocol(self) -> str | None: ...
+    def get_channel_binding(self, cb_type: str = "tls-unique") -> bytes | None: ...
+    def compression(self) -> str | None: ...  # always None: compression is off
+    def pending(self) -> int: ...
+    def verify_client_post_handshake(self) -> None: ...
+    @property
+    def session(self) -> SSLSession | None: ...
+    @property
+    def session_reused(self) -> bool: ...
+    @property
+    def server_hostname(self) -> str | bytes | None: ...
+    @property
+    def server_side(self) -> bool: ...
+    @property
+    def context(self) -> SSLContext: ...
+    @context.setter
+    def context(self, context: SSLContext) -> None: ...
+
+class SSLObject(_TLSMethods):
+    """A TLS connection over two MemoryBIOs: each call completes or raises
+    SSLWantReadError/SSLWantWriteError."""
+
+    def do_handshake(self) -> None: ...
+    @overload
+    def read(self, len: int = 1024, buffer: None = None) -> bytes: ...
+    @overload
+    def read(self, len: int, buffer: WriteableBuffer) -> int: ...
+    def write(self, data: ReadableBuffer) -> int: ...
+    def unwrap(self) -> None: ...
+
+class SSLSocket(_TLSMethods, socket):
+    """A cffisock socket speaking TLS (from SSLContext.wrap_socket)."""
+
+    def do_handshake(self, block: bool = False) -> None: ...
+    def accept(self) -> tuple[SSLSocket, _RetAddress]: ...
+    def dup(self) -> NoReturn: ...
+    def connect(self, address: _Address) -> None: ...
+    @overload
+    def read(self, len: int = 1024, buffer: None = None) -> bytes: ...
+    @overload
+    def read(self, len: int, buffer: WriteableBuffer) -> int: ...
+    def write(self, data: ReadableBuffer) -> int: ...
+    def recv(self, buflen: int = 1024, flags: int = 0) -> bytes: ...
+    def recv_into(self, buffer: WriteableBuffer, nbytes: int | None = None, flags: int = 0) -> int: ...
+    def send(self, data: ReadableBuffer, flags: int = 0) -> int: ...
+    def sendall(self, data: ReadableBuffer, flags: int = 0) -> None: ...
+    def unwrap(self) -> socket: ...
+
+    # Datagram and ancillary-data calls would bypass TLS: always refused
+    # (ValueError or NotImplementedError, as the stdlib's).
+    def sendto(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvfrom(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvfrom_into(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def sendmsg(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvmsg(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvmsg_into(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def sendmmsg(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvmmsg(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+    def recvmmsg_into(self, *args: Any, **kwargs: Any) -> NoReturn: ...
+
+def create_default_context(
+    purpose: object = None,
+    *,
+    cafile: StrOrBytesPath | None = None,
+    capath: StrOrBytesPath | None = None,
+    cadata: str | ReadableBuffer | None = None,
+) -> SSLContext: ...
