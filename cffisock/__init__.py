@@ -19,6 +19,7 @@ from cffisock._errors import error, gaierror, herror, timeout
 from cffisock._inet import inet_aton, inet_ntoa, inet_ntop, inet_pton
 from cffisock._messages import CMSG_LEN, CMSG_SPACE, recv_fds, send_fds
 from cffisock._interfaces import if_indextoname, if_nameindex, if_nametoindex
+from cffisock._patch import patch, patched, unpatch
 from cffisock._resolver import (
     getaddrinfo,
     getfqdn,
@@ -55,7 +56,8 @@ __all__ = [
     "getprotobyname", "getservbyname", "getservbyport", "has_dualstack_ipv6",
     "has_ipv6", "herror", "htonl", "htons", "if_indextoname", "if_nameindex",
     "if_nametoindex", "inet_aton", "inet_ntoa", "inet_ntop", "inet_pton",
-    "ntohl", "ntohs", "setdefaulttimeout", "sethostname", "socket",
+    "ntohl", "ntohs", "patch", "patched", "unpatch",
+    "setdefaulttimeout", "sethostname", "socket",
     "socketpair", "ssl", "timeout",
 ]
 __all__.extend(name for name in _enums.CONSTANTS)
