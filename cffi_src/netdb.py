@@ -1,28 +1,20 @@
 INCLUDES = """
-#include <string.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 """
 
 # getaddrinfo's list, flattened in C so that Python reads each entry with
-# one struct.unpack: ints first, then the numeric host of an AF_INET or
-# AF_INET6 entry as a Pascal string (a length byte, then the text), then
-# the pointers, valid until the list is freed, for the rare rest (a
-# canonical name, an address of another family).  The first
-# CFFISOCK_INLINE_ADDRESSES entries come back inside the list itself.
+# one struct.unpack: three ints, the numeric address (arpa_inet.py), then
+# pointers, valid until the list is freed, for the rare rest (a canonical
+# name, an address of another family).  The first entries come back inside
+# the list itself.
 ADDRESS_STRUCTS = """
 struct cffisock_address_info {
-    int family;
     int socktype;
     int protocol;
-    int port;
-    unsigned int flowinfo;
-    unsigned int scope_id;
     int has_canonname;
-    unsigned char host[64];
+    struct cffisock_inet_address address;
     const char *canonname;
-    const struct sockaddr *address;
+    const struct sockaddr *address_pointer;
     socklen_t address_length;
 };
 
@@ -134,32 +126,13 @@ static void cffisock_address_entries(const struct addrinfo *entry,
                                      struct cffisock_address_info *out)
 {
     for (; entry != NULL; entry = entry->ai_next, out++) {
-        const void *numeric = NULL;
-        memset(out, 0, sizeof(*out));
-        out->family = entry->ai_family;
         out->socktype = entry->ai_socktype;
         out->protocol = entry->ai_protocol;
         out->has_canonname = entry->ai_canonname != NULL;
         out->canonname = entry->ai_canonname;
-        out->address = entry->ai_addr;
+        out->address_pointer = entry->ai_addr;
         out->address_length = entry->ai_addrlen;
-        if (entry->ai_family == AF_INET
-                && entry->ai_addrlen >= sizeof(struct sockaddr_in)) {
-            const struct sockaddr_in *sin = (const struct sockaddr_in *)entry->ai_addr;
-            out->port = ntohs(sin->sin_port);
-            numeric = &sin->sin_addr;
-        } else if (entry->ai_family == AF_INET6
-                   && entry->ai_addrlen >= sizeof(struct sockaddr_in6)) {
-            const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)entry->ai_addr;
-            out->port = ntohs(sin6->sin6_port);
-            out->flowinfo = ntohl(sin6->sin6_flowinfo);
-            out->scope_id = sin6->sin6_scope_id;
-            numeric = &sin6->sin6_addr;
-        }
-        if (numeric != NULL && inet_ntop(entry->ai_family, numeric,
-                                         (char *)out->host + 1,
-                                         sizeof(out->host) - 1) != NULL)
-            out->host[0] = (unsigned char)strlen((char *)out->host + 1);
+        cffisock_inet_describe(entry->ai_addr, entry->ai_addrlen, &out->address);
     }
 }
 

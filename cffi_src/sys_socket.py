@@ -38,12 +38,6 @@ struct msghdr {
     ...;
 };
 
-struct mmsghdr {
-    struct msghdr msg_hdr;
-    unsigned int msg_len;
-    ...;
-};
-
 struct linger {
     int l_onoff;
     int l_linger;
@@ -65,8 +59,6 @@ struct linger {
 #define SOMAXCONN ...
 #define MSG_CMSG_CLOEXEC ...
 #define SCM_RIGHTS ...
-#define MSG_WAITFORONE ...
-#define MSG_DONTWAIT ...
 """
 
 # Every call is made through a cffisock_ wrapper returning -errno on failure.
@@ -92,8 +84,6 @@ ssize_t recvfrom(int fd, void *buffer, size_t size, int flags, void *address, so
 ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
 ssize_t recvmsg(int fd, struct msghdr *message, int flags);
 ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
-int recvmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags, void *timeout);
-int sendmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags);
 """)
 
 FUNCTIONS += """
@@ -103,9 +93,6 @@ int cffisock_cmsg_put(struct msghdr *message, int index, int level, int type,
                       const void *data, size_t length);
 int cffisock_cmsg_get(struct msghdr *message, int index, int *level, int *type,
                       const unsigned char **data, size_t *length);
-void cffisock_mmsg_prepare(struct mmsghdr *messages, struct iovec *iov,
-                           struct sockaddr_storage *names, unsigned int count,
-                           char *buffer, size_t size);
 """
 
 # Control messages are laid out and walked only with the CMSG_ macros: these
@@ -154,29 +141,5 @@ static int cffisock_cmsg_get(struct msghdr *message, int index, int *level, int 
     if (*length > available)
         *length = available;
     return 0;
-}
-
-/* Lay out a batch for recvmmsg/sendmmsg in one C loop: message i gets the
-   single iovec iov[i] and, when names is not NULL, the address slot
-   names[i]; with a buffer, iov[i] covers bytes [i * size, (i + 1) * size)
-   of it.  Everything else in the messages is zeroed. */
-static void cffisock_mmsg_prepare(struct mmsghdr *messages, struct iovec *iov,
-                                  struct sockaddr_storage *names, unsigned int count,
-                                  char *buffer, size_t size)
-{
-    unsigned int i;
-    memset(messages, 0, count * sizeof(*messages));
-    for (i = 0; i < count; i++) {
-        messages[i].msg_hdr.msg_iov = &iov[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-        if (names != NULL) {
-            messages[i].msg_hdr.msg_name = &names[i];
-            messages[i].msg_hdr.msg_namelen = sizeof(names[i]);
-        }
-        if (buffer != NULL) {
-            iov[i].iov_base = buffer + (size_t)i * size;
-            iov[i].iov_len = size;
-        }
-    }
 }
 """

@@ -21,12 +21,14 @@ bytes, raises ValueError (the stdlib lets the kernel cut the path there).
 Abstract names may hold any bytes.
 """
 
+import functools
 import os
+import struct
 from operator import index
 
 from cffisock._addrinfo import addrinfo
+from cffisock._buffers import new_uncleared
 from cffisock._ffi import ffi, lib
-from cffisock._inet import ntop
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
@@ -40,6 +42,16 @@ _INET_SIZE = ffi.sizeof("struct sockaddr_in")
 _INET6_SIZE = ffi.sizeof("struct sockaddr_in6")
 _MAX_FLOWINFO = (1 << 20) - 1
 _MAX_SCOPE_ID = (1 << 32) - 1
+#: struct.unpack layout of ``struct cffisock_inet_address`` (see
+#: cffi_src/arpa_inet.py): family, port, flowinfo, scope_id and the numeric
+#: host as a Pascal string, which C structs embed to hand Python addresses.
+INET_ADDRESS_FORMAT = "iiII64p"
+_INET_ADDRESS = struct.Struct("=" + INET_ADDRESS_FORMAT)
+if ffi.sizeof("struct cffisock_inet_address") != _INET_ADDRESS.size:
+    raise ImportError("struct cffisock_inet_address has an unexpected layout")
+_new_inet_address = functools.partial(new_uncleared, "struct cffisock_inet_address *")
+_describe = lib.cffisock_inet_describe
+_buffer = ffi.buffer
 _htons = lib.htons
 _ntohs = lib.ntohs
 _htonl = lib.htonl
@@ -220,6 +232,14 @@ def to_sockaddr(family, address, caller):
     return encoder(address, caller)
 
 
+def inet_tuple(family, port, flowinfo, scope_id, host):
+    """The Python form of a described AF_INET or AF_INET6 address (the
+    fields of ``struct cffisock_inet_address``, host as bytes)."""
+    if family == AF_INET:
+        return (host.decode("ascii"), port)
+    return (host.decode("ascii"), port, flowinfo, scope_id)
+
+
 def from_sockaddr(address, length):
     """Return the Python form of the C address at ``address`` (any pointer
     to a sockaddr, alive for the call) of ``length`` bytes.
@@ -229,23 +249,17 @@ def from_sockaddr(address, length):
     """
     if length == 0:
         return None
-    sockaddr = ffi.cast("struct sockaddr *", address)
-    family = sockaddr.sa_family
-    if family == AF_INET:
-        sin = ffi.cast("struct sockaddr_in *", sockaddr)
-        return (ntop(AF_INET, ffi.addressof(sin.sin_addr)), _ntohs(sin.sin_port))
-    if family == AF_INET6:
-        sin6 = ffi.cast("struct sockaddr_in6 *", sockaddr)
-        return (ntop(AF_INET6, ffi.addressof(sin6.sin6_addr)),
-                _ntohs(sin6.sin6_port), _ntohl(sin6.sin6_flowinfo),
-                sin6.sin6_scope_id)
+    numeric = _new_inet_address()
+    if _describe(address, length, numeric):
+        return inet_tuple(*_INET_ADDRESS.unpack(_buffer(numeric)))
+    family = numeric.family
     if family == AF_UNIX:
-        sun = ffi.cast("struct sockaddr_un *", sockaddr)
+        sun = ffi.cast("struct sockaddr_un *", address)
         path_length = max(0, min(length - _SUN_PATH_OFFSET, _SUN_PATH_SIZE))
         raw = ffi.unpack(sun.sun_path, path_length)
         if raw[:1] == b"\0":
             return raw  # Linux abstract namespace: the exact bytes
         return os.fsdecode(raw.split(b"\0", 1)[0])
     data_offset = ffi.offsetof("struct sockaddr", "sa_family") + ffi.sizeof("sa_family_t")
-    raw = ffi.unpack(ffi.cast("char *", sockaddr) + data_offset, max(0, length - data_offset))
+    raw = ffi.unpack(ffi.cast("char *", address) + data_offset, max(0, length - data_offset))
     return (family, raw)

@@ -41,7 +41,9 @@ from cffisock._waiting import EAGAIN, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, retry
 _recvmmsg = lib.cffisock_recvmmsg
 _sendmmsg = lib.cffisock_sendmmsg
 _prepare = lib.cffisock_mmsg_prepare
+_runs = lib.cffisock_mmsg_runs
 _unpack = ffi.unpack
+_new = ffi.new
 _NULL = ffi.NULL
 _WAITFORONE = lib.MSG_WAITFORONE
 _DONTWAIT = lib.MSG_DONTWAIT
@@ -102,8 +104,18 @@ def _receive(sock, messages, count, flags, timeout):
     return received
 
 
-def _address(names, messages, position):
-    return from_sockaddr(names + position, messages[position].msg_hdr.msg_namelen)
+def _datagrams(messages, names, count):
+    """Return ``(lengths, addresses)`` of the first ``count`` received
+    ``messages``: a list of lengths and a list of source addresses, one per
+    datagram, where each run of datagrams from one source shares one
+    address object (found in C, so an address is built once per run)."""
+    summary = new_uncleared("unsigned int[]", 3 * count)
+    lengths, run_of, run_starts = summary, summary + count, summary + 2 * count
+    runs = _runs(messages, count, lengths, run_of, run_starts)
+    sources = []
+    for start in _unpack(run_starts, runs):
+        sources.append(from_sockaddr(names + start, messages[start].msg_hdr.msg_namelen))
+    return _unpack(lengths, count), [sources[run] for run in _unpack(run_of, count)]
 
 
 def recvmmsg(sock, count, bufsize, flags=0, timeout=None):
@@ -116,11 +128,13 @@ def recvmmsg(sock, count, bufsize, flags=0, timeout=None):
         raise ValueError("negative buffersize in recvmmsg")
     buffer = new_uncleared("char[]", max(count * bufsize, 1))
     messages, iov, names = _batch(count, True)
-    _prepare(messages, iov, names, count, buffer, bufsize)
+    _prepare(messages, iov, names, count, buffer, bufsize, _NULL, _NULL)
     received = _receive(sock, messages, count, flags, timeout)
-    return [(_unpack(buffer + position * bufsize, messages[position].msg_len),
-             _address(names, messages, position))
-            for position in range(received)]
+    data = _unpack(buffer, received * bufsize)
+    lengths, addresses = _datagrams(messages, names, received)
+    offsets = range(0, received * bufsize, bufsize) if bufsize else [0] * received
+    return [(data[offset:offset + length], address)
+            for offset, length, address in zip(offsets, lengths, addresses)]
 
 
 def recvmmsg_into(sock, buffers, flags=0, timeout=None):
@@ -131,13 +145,10 @@ def recvmmsg_into(sock, buffers, flags=0, timeout=None):
     if not count:
         raise ValueError("recvmmsg_into() needs at least one buffer")
     messages, iov, names = _batch(count, True)
-    _prepare(messages, iov, names, count, _NULL, 0)
-    for position, view in enumerate(views):
-        iov[position].iov_base = view
-        iov[position].iov_len = len(view)
+    _prepare(messages, iov, names, count, _NULL, 0,
+             _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
     received = _receive(sock, messages, count, flags, timeout)
-    return [(messages[position].msg_len, _address(names, messages, position))
-            for position in range(received)]
+    return list(zip(*_datagrams(messages, names, received)))
 
 
 def _message(item):
@@ -156,17 +167,17 @@ def sendmmsg(sock, messages, flags=0):
     count = len(items)
     if not count:
         return 0
+    views = [bytes_like(data) for data, _ in items]
     batch, iov, _ = _batch(count, False)
-    _prepare(batch, iov, _NULL, count, _NULL, 0)
-    owners = []  # the views and addresses the batch points into
-    for position, (data, address) in enumerate(items):
-        view = bytes_like(data)
-        owners.append(view)
-        iov[position].iov_base = view
-        iov[position].iov_len = len(view)
+    _prepare(batch, iov, _NULL, count, _NULL, 0,
+             _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
+    last_address = sockaddr = length = None
+    for position, (_, address) in enumerate(items):
         if address is not None:
-            sockaddr, length = to_sockaddr(sock._family, address, "sendmmsg")
-            owners.append(sockaddr)
+            if address is not last_address:  # the same object: the same C address
+                sockaddr, length = to_sockaddr(sock._family, address, "sendmmsg")
+                views.append(sockaddr)  # keeps it alive for the call
+                last_address = address
             header = batch[position].msg_hdr
             header.msg_name = sockaddr
             header.msg_namelen = length

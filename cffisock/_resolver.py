@@ -21,7 +21,7 @@ from operator import index
 
 from cffisock._addrinfo import addrinfo
 from cffisock._buffers import new_uncleared
-from cffisock._address import from_sockaddr, resolve_ip
+from cffisock._address import INET_ADDRESS_FORMAT, from_sockaddr, inet_tuple, resolve_ip
 from cffisock._enums import FAMILY_MEMBERS as _family_members, KIND_MEMBERS as _kind_members
 from cffisock._errors import check, gai_error, herror
 from cffisock._ffi import ffi, lib
@@ -43,13 +43,12 @@ _resolve = lib.cffisock_resolve
 _address_entries = lib.cffisock_address_entries
 _freeaddrinfo = lib.freeaddrinfo
 
-# One flattened getaddrinfo entry (see cffi_src/netdb.py): family, socktype,
-# protocol, port, flowinfo, scope_id, has_canonname and the numeric host as
-# a Pascal string, then pointers that only the rare cases read from cdata.
+# One flattened getaddrinfo entry (see cffi_src/netdb.py): socktype,
+# protocol, has_canonname and the numeric address (family, port, flowinfo,
+# scope_id, host), then pointers that only the rare cases read from cdata.
 _ENTRY_SIZE = ffi.sizeof("struct cffisock_address_info")
-_HOST_OFFSET = ffi.offsetof("struct cffisock_address_info", "host")
-_ENTRY = struct.Struct("=4i2Ii64p%dx" % (_ENTRY_SIZE - _HOST_OFFSET - 64))
-assert _HOST_OFFSET == struct.calcsize("=4i2Ii"), "unexpected padding in the entry"
+_ENTRY_PREFIX = "=3i" + INET_ADDRESS_FORMAT
+_ENTRY = struct.Struct(_ENTRY_PREFIX + "%dx" % (_ENTRY_SIZE - struct.calcsize(_ENTRY_PREFIX)))
 _INLINE_ENTRIES = len(ffi.new("struct cffisock_address_list *").entries)
 _new_list = functools.partial(new_uncleared, "struct cffisock_address_list *")
 _new_entries = functools.partial(new_uncleared, "struct cffisock_address_info[]")
@@ -122,15 +121,13 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
             _address_entries(found.first, flat)
         answers = []
         records = _ENTRY.iter_unpack(ffi.buffer(flat, count * _ENTRY_SIZE))
-        for position, (family, kind, proto, port, flowinfo, scope_id,
-                       has_canonname, host) in enumerate(records):
-            if family == AF_INET:
-                address = (host.decode("ascii"), port)
-            elif family == AF_INET6:
-                address = (host.decode("ascii"), port, flowinfo, scope_id)
+        for position, (kind, proto, has_canonname, family, port, flowinfo,
+                       scope_id, host) in enumerate(records):
+            if family == AF_INET or family == AF_INET6:
+                address = inet_tuple(family, port, flowinfo, scope_id, host)
             else:
                 entry = flat[position]
-                address = from_sockaddr(entry.address, entry.address_length)
+                address = from_sockaddr(entry.address_pointer, entry.address_length)
             answers.append((
                 _family_members.get(family, family), _kind_members.get(kind, kind),
                 proto, _text(flat[position].canonname) if has_canonname else "",
