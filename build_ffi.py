@@ -30,6 +30,7 @@ SOCKET_MODULES = [
     "netinet_in",
     "netinet_tcp",
     "arpa_inet",
+    "peers",
     "mmsg",
     "sys_un",
     "netdb",

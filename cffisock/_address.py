@@ -51,6 +51,12 @@ if ffi.sizeof("struct cffisock_inet_address") != _INET_ADDRESS.size:
     raise ImportError("struct cffisock_inet_address has an unexpected layout")
 _new_inet_address = functools.partial(new_uncleared, "struct cffisock_inet_address *")
 _describe = lib.cffisock_inet_describe
+#: struct.unpack layout of the start of ``struct cffisock_peer``
+#: (cffi_src/peers.py): described, length, then the numeric address.
+_PEER = struct.Struct("=iI" + INET_ADDRESS_FORMAT)
+if ffi.offsetof("struct cffisock_peer", "storage") < _PEER.size:
+    raise ImportError("struct cffisock_peer has an unexpected layout")
+_addressof = ffi.addressof
 _buffer = ffi.buffer
 _htons = lib.htons
 _ntohs = lib.ntohs
@@ -238,6 +244,15 @@ def inet_tuple(family, port, flowinfo, scope_id, host):
     if family == AF_INET:
         return (host.decode("ascii"), port)
     return (host.decode("ascii"), port, flowinfo, scope_id)
+
+
+def peer_address(peer):
+    """The Python form of the address in a ``struct cffisock_peer`` filled
+    by cffisock_recvfrom_peer or cffisock_accept_peer."""
+    described, length, *numeric = _PEER.unpack_from(_buffer(peer, _PEER.size))
+    if described:
+        return inet_tuple(*numeric)
+    return from_sockaddr(_addressof(peer, "storage"), length)
 
 
 def from_sockaddr(address, length):

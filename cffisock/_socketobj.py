@@ -16,8 +16,8 @@ import warnings
 from operator import index
 
 from cffisock import _timeouts
-from cffisock import _batches, _messages
-from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
+from cffisock import _batches, _messages, _scratch
+from cffisock._address import from_sockaddr, new_sockaddr, peer_address, to_sockaddr
 from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
@@ -34,9 +34,16 @@ from cffisock._waiting import (
 _send = lib.cffisock_send
 _recv = lib.cffisock_recv
 _sendto = lib.cffisock_sendto
-_recvfrom = lib.cffisock_recvfrom
+_recvfrom_peer = lib.cffisock_recvfrom_peer
+_accept_peer = lib.cffisock_accept_peer
 _close = lib.cffisock_close
 _unpack = ffi.unpack
+_BUFFER_SIZE = _scratch.BUFFER_SIZE
+_KEPT = _scratch.KEPT
+_spare_buffers = _scratch.spare_buffers
+_give_buffer = _spare_buffers.append
+_spare_peers = _scratch.spare_peers
+_new_peer = _scratch.new_peer
 
 _SOCK_CLOEXEC = lib.SOCK_CLOEXEC
 _SOCK_NONBLOCK = lib.SOCK_NONBLOCK
@@ -329,13 +336,12 @@ class socket:
         return self._connect(address, False)
 
     def _accept(self):
-        storage, length = new_sockaddr()
-        fd = lib.cffisock_accept4(self._fd, storage, length, _SOCK_CLOEXEC)
+        peer = _new_peer()
+        fd = _accept_peer(self._fd, _SOCK_CLOEXEC, peer)
         if fd < 0:
-            fd = retry(self, -fd, POLLIN, None, lib.cffisock_accept4,
-                       self._fd, storage, length, _SOCK_CLOEXEC)
+            fd = retry(self, -fd, POLLIN, None, _accept_peer, self._fd, _SOCK_CLOEXEC, peer)
         try:
-            return fd, from_sockaddr(storage, length[0])
+            return fd, peer_address(peer)
         except BaseException:
             _close(fd)
             raise
@@ -403,12 +409,16 @@ class socket:
             bufsize = index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
-        buffer = _new_uncleared("char[]", bufsize)
-        received = _recv(self._fd, buffer, bufsize, flags)
-        if received < 0:
-            received = retry(self, -received, POLLIN, None, _recv,
-                             self._fd, buffer, bufsize, flags)
-        return _unpack(buffer, received)
+        buffer = _take_buffer(bufsize)
+        try:
+            received = _recv(self._fd, buffer, bufsize, flags)
+            if received < 0:
+                received = retry(self, -received, POLLIN, None, _recv,
+                                 self._fd, buffer, bufsize, flags)
+            return _unpack(buffer, received)
+        finally:
+            if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
+                _give_buffer(buffer)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer`` (up to ``nbytes``, default its size);
@@ -426,9 +436,13 @@ class socket:
         bufsize = index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recvfrom")
-        buffer = _new_uncleared("char[]", bufsize)
-        received, address = self._recvfrom(buffer, bufsize, flags)
-        return _unpack(buffer, received), address
+        buffer = _take_buffer(bufsize)
+        try:
+            received, address = self._recvfrom(buffer, bufsize, flags)
+            return _unpack(buffer, received), address
+        finally:
+            if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
+                _give_buffer(buffer)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer``; return ``(nbytes, address)``."""
@@ -437,12 +451,19 @@ class socket:
         return self._recvfrom(target, nbytes, flags)
 
     def _recvfrom(self, target, nbytes, flags):
-        storage, length = new_sockaddr()
-        received = _recvfrom(self._fd, target, nbytes, flags, storage, length)
-        if received < 0:
-            received = retry(self, -received, POLLIN, None, _recvfrom,
-                             self._fd, target, nbytes, flags, storage, length)
-        return received, from_sockaddr(storage, length[0])
+        try:
+            peer = _spare_peers.pop()
+        except IndexError:
+            peer = _new_peer()
+        try:
+            received = _recvfrom_peer(self._fd, target, nbytes, flags, peer)
+            if received < 0:
+                received = retry(self, -received, POLLIN, None, _recvfrom_peer,
+                                 self._fd, target, nbytes, flags, peer)
+            return received, peer_address(peer)
+        finally:
+            if len(_spare_peers) < _KEPT:
+                _spare_peers.append(peer)
 
     # -- messages and descriptors ---------------------------------------------------
 
@@ -500,6 +521,17 @@ _BUFFER_TOO_SMALL = {
     "recv_into": "buffer too small for requested bytes",
     "recvfrom_into": "nbytes is greater than the length of the buffer",
 }
+
+
+def _take_buffer(size):
+    """A receive buffer of at least ``size`` bytes: a spare one when the size
+    allows (the caller gives it back), else a new one."""
+    if size <= _BUFFER_SIZE:
+        try:
+            return _spare_buffers.pop()
+        except IndexError:
+            return _scratch.new_buffer()
+    return _new_uncleared("char[]", size)
 
 
 def _receive_size(target, nbytes, caller):
