@@ -38,6 +38,7 @@ _recvfrom_peer = lib.cffisock_recvfrom_peer
 _accept_peer = lib.cffisock_accept_peer
 _close = lib.cffisock_close
 _unpack = ffi.unpack
+_from_buffer = ffi.from_buffer
 _BUFFER_SIZE = _scratch.BUFFER_SIZE
 _KEPT = _scratch.KEPT
 _spare_buffers = _scratch.spare_buffers
@@ -370,12 +371,14 @@ class socket:
 
     def sendall(self, data, flags=0):
         """Send all of ``data``; the timeout bounds the whole call."""
-        view = bytes_like(data)
+        # bytes go to C as they are; anything else through a buffer view.
+        view = data if type(data) is bytes else bytes_like(data)
         size = len(view)
-        fd = self._fd
-        sent = _send(fd, view, size, flags)
+        sent = _send(self._fd, view, size, flags)
         if sent == size:
             return None
+        if type(view) is bytes:
+            view = bytes_like(view)  # partial: the rest is sent from an offset
         deadline = deadline_after(self._timeout) if self._timeout else None
         total = 0
         while True:
@@ -423,8 +426,14 @@ class socket:
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer`` (up to ``nbytes``, default its size);
         return the number of bytes received."""
-        target = writable_buffer(buffer, "recv_into")
-        nbytes = _receive_size(target, nbytes, "recv_into")
+        try:
+            target = _from_buffer(buffer, require_writable=True)
+        except (TypeError, BufferError):
+            target = writable_buffer(buffer, "recv_into")  # raises the stdlib's error
+        if nbytes == 0 and type(nbytes) is int:
+            nbytes = len(target)
+        else:
+            nbytes = _receive_size(target, nbytes, "recv_into")
         received = _recv(self._fd, target, nbytes, flags)
         if received < 0:
             received = retry(self, -received, POLLIN, None, _recv,
