@@ -109,8 +109,9 @@ _DEFAULT_OPTIONS = (
     | lib.SSL_OP_NO_COMPRESSION | lib.SSL_OP_NO_RENEGOTIATION
     | lib.SSL_OP_CIPHER_SERVER_PREFERENCE | lib.SSL_OP_SINGLE_DH_USE
     | lib.SSL_OP_SINGLE_ECDH_USE | lib.SSL_OP_ENABLE_MIDDLEBOX_COMPAT)
-_MODES = (lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
-          | lib.SSL_MODE_ENABLE_PARTIAL_WRITE | lib.SSL_MODE_AUTO_RETRY)
+# As the stdlib: no partial writes, so one SSL_write takes a whole send (in
+# as many records as it needs); a retried write may pass a moved buffer.
+_MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
 _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
 _OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
