@@ -9,6 +9,7 @@ Commands:
   serve    PORT [--tls]: an echo server, one thread per client.
   info     the interpreter, cffi and OpenSSL versions, and which optional
            features (address families, options, TLS) this platform has.
+  bench    [OPTIONS]: the checkout's benchmark suite (bench/run.py).
 
 Each command lives in a module of its own (``_demo``, ``_resolve_command``,
 ``_connect_command``, ``_serve_command``, ``_info_command``); this one parses
@@ -150,7 +151,25 @@ def _check_tls_options(arguments):
         error("--tls needs --certfile")
 
 
+def _bench(argv):
+    """Run the checkout's benchmark suite, bench/run.py, with ``argv`` (the
+    suite lives beside the package in a source checkout, not in a wheel)."""
+    import os
+    import runpy
+
+    run_py = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "bench", "run.py")
+    if not os.path.isfile(run_py):
+        sys.exit("python -m cffisock bench: the suite is in the source checkout "
+                 "(bench/run.py), not in the installed package")
+    return runpy.run_path(run_py)["main"](argv)
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        # The runner parses its own options (argparse here would refuse them).
+        return _bench(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m cffisock",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -178,6 +197,9 @@ def main(argv=None):
         "info", help="versions (interpreter, cffi, OpenSSL) and this platform's optional features")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(handler=_info)
+    commands.add_parser(
+        "bench", add_help=False,
+        help="run the checkout's benchmark suite, bench/run.py (its own options: bench --help)")
     arguments = parser.parse_args(argv)
     if hasattr(arguments, "tls_options"):
         _check_tls_options(arguments)
