@@ -10,14 +10,17 @@ The forms are the socket module's:
 * AF_UNIX: a ``str`` (file system encoding) or bytes-like path; a leading NUL
   byte selects Linux's abstract namespace, which decodes to ``bytes``.
 
-Errors follow the stdlib: TypeError for a wrong shape or type (and for a NUL
-in a host name), OverflowError for an out-of-range port or flowinfo, OSError
-for a path too long, gaierror when a host name does not resolve.
+Errors follow the stdlib, in its order: TypeError for a wrong shape or type
+(and for a host name with a NUL or one the IDNA codec refuses), gaierror
+when a host name does not resolve, then OverflowError for an out-of-range
+port or flowinfo (checked after the lookup, as the stdlib does), OSError for
+a path too long.
 
 Two deliberate differences, where the stdlib silently uses another address
-than the one given: a scope id outside 0..2**32-1 raises OverflowError (the
-stdlib truncates it), and a NUL inside a file system AF_UNIX path, str or
-bytes, raises ValueError (the stdlib lets the kernel cut the path there).
+than the one given: a flowinfo or scope id outside 0..2**20-1 or
+0..2**32-1 raises OverflowError (the stdlib truncates them to 32 bits), and
+a NUL inside a file system AF_UNIX path, str or bytes, raises ValueError
+(the stdlib lets the kernel cut the path there).
 Abstract names may hold any bytes.
 """
 
@@ -29,6 +32,7 @@ from operator import index
 from cffisock._addrinfo import addrinfo
 from cffisock._buffers import new_uncleared
 from cffisock._ffi import ffi, lib
+from cffisock._integers import c_int
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
@@ -74,11 +78,18 @@ def new_sockaddr():
             ffi.new("socklen_t *", STORAGE_SIZE))
 
 
-def _port(port, caller):
-    port = index(port)
+def _port_number(port, caller):
+    """The port as the stdlib parses it, a C int, before the host is
+    resolved; its 0-65535 range is checked after (``_check_port``)."""
+    try:
+        return c_int(port)
+    except OverflowError:
+        raise OverflowError("%s(): port must be 0-65535." % caller) from None
+
+
+def _check_port(port, caller):
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("%s(): port must be 0-65535." % caller)
-    return port
 
 
 def encode_host(host):
@@ -91,7 +102,10 @@ def encode_host(host):
         try:
             encoded = host.encode("ascii")
         except UnicodeEncodeError:
-            encoded = host.encode("idna")
+            try:
+                encoded = host.encode("idna")
+            except UnicodeError:
+                raise TypeError("encoding of hostname failed") from None
     elif isinstance(host, (bytes, bytearray)):
         encoded = bytes(host)
     else:
@@ -155,8 +169,9 @@ def _inet(address, caller):
         raise TypeError("AF_INET address must be a pair (host, port)")
     host, port = address
     host = encode_host(host)
-    port = _port(port, caller)
+    port = _port_number(port, caller)
     storage = resolve_ip(host, AF_INET)
+    _check_port(port, caller)
     ffi.cast("struct sockaddr_in *", storage).sin_port = _htons(port)
     return storage, _INET_SIZE
 
@@ -170,14 +185,15 @@ def _inet6(address, caller):
             "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
     host, port, flowinfo, scope_id = address + (0, 0)[len(address) - 2:]
     host = encode_host(host)
-    port = _port(port, caller)
+    port = _port_number(port, caller)
     flowinfo = index(flowinfo)
+    scope_id = index(scope_id)
+    storage = resolve_ip(host, AF_INET6)
+    _check_port(port, caller)
     if not 0 <= flowinfo <= _MAX_FLOWINFO:
         raise OverflowError("%s(): flowinfo must be 0-1048575." % caller)
-    scope_id = index(scope_id)
     if not 0 <= scope_id <= _MAX_SCOPE_ID:
         raise OverflowError("%s(): scope_id must be 0-4294967295." % caller)
-    storage = resolve_ip(host, AF_INET6)
     sin6 = ffi.cast("struct sockaddr_in6 *", storage)
     sin6.sin6_port = _htons(port)
     # The tuple's flowinfo and scope id win over what a lookup found.

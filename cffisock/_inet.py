@@ -1,9 +1,9 @@
 """inet_aton/inet_ntoa/inet_pton/inet_ntop: text and packed IP addresses."""
 
-from operator import index
 
 from cffisock._errors import oserror
 from cffisock._ffi import ffi, lib
+from cffisock._integers import c_int
 
 _PACKED_SIZES = {lib.AF_INET: 4, lib.AF_INET6: 16}
 
@@ -45,13 +45,13 @@ def inet_ntoa(packed_ip):
 
 def inet_pton(address_family, ip_string):
     """Return the packed bytes of an address of ``address_family``."""
-    address_family = index(address_family)
+    address_family = c_int(address_family)
+    text = _text_argument(ip_string, "inet_pton")
     size = _PACKED_SIZES.get(address_family)
     if size is None:
         raise oserror(lib.EAFNOSUPPORT)
     packed = ffi.new("unsigned char[]", size)
-    if lib.inet_pton(address_family, _text_argument(ip_string, "inet_pton"),
-                     packed) != 1:
+    if lib.inet_pton(address_family, text, packed) != 1:
         raise OSError("illegal IP address string passed to inet_pton")
     return bytes(ffi.buffer(packed))
 
@@ -69,7 +69,7 @@ def ntop(address_family, address):
 
 def inet_ntop(address_family, packed_ip):
     """Return the text of a packed address of ``address_family``."""
-    address_family = index(address_family)
+    address_family = c_int(address_family)
     size = _PACKED_SIZES.get(address_family)
     packed = _packed_argument(packed_ip)
     if size is None:

@@ -17,24 +17,32 @@ from operator import index
 
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._ffi import ffi, lib
+from cffisock._integers import c_int, c_ssize_t
 from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
 from cffisock._waiting import POLLIN, POLLOUT, retry
 
 _INT_SIZE = ffi.sizeof("int")
 
 
+#: The stdlib's limit on a control message's size (socklen_t taken as a C int).
+_SOCKLEN_LIMIT = (1 << (8 * _INT_SIZE - 1)) - 1
+
+
 def CMSG_LEN(length):
-    """The cmsg_len of a control message carrying ``length`` bytes."""
+    """The cmsg_len of a control message carrying ``length`` bytes; as in
+    the stdlib, the result must stay within a C int."""
     length = index(length)
-    if length < 0 or length > (1 << 31):
+    if length < 0 or length > _SOCKLEN_LIMIT - lib.cffisock_cmsg_len(0):
         raise OverflowError("CMSG_LEN() argument out of range")
     return lib.cffisock_cmsg_len(length)
 
 
 def CMSG_SPACE(length):
-    """The buffer space a control message of ``length`` data bytes takes."""
+    """The buffer space a control message of ``length`` data bytes takes;
+    as in the stdlib, the padding before and after the data included, it
+    must stay within a C int."""
     length = index(length)
-    if length < 0 or length > (1 << 31):
+    if length < 0 or length > _SOCKLEN_LIMIT - lib.cffisock_cmsg_space(1):
         raise OverflowError("CMSG_SPACE() argument out of range")
     return lib.cffisock_cmsg_space(length)
 
@@ -57,7 +65,7 @@ def _control_item(item):
                         % (len(item) if isinstance(item, (tuple, list))
                            else type(item).__name__))
     level, kind, data = item
-    return index(level), index(kind), bytes_like(data)
+    return c_int(level), c_int(kind), bytes_like(data)
 
 
 def sendmsg(sock, buffers, ancdata=(), flags=0, address=None):
@@ -86,10 +94,18 @@ def sendmsg(sock, buffers, ancdata=(), flags=0, address=None):
     return sent
 
 
+def _numbers(ancbufsize, flags):
+    """recvmsg's ``ancbufsize`` and ``flags`` as the stdlib parses them."""
+    return c_ssize_t(ancbufsize), c_int(flags)
+
+
 def _receive(sock, iov, count, ancbufsize, flags):
-    ancbufsize = index(ancbufsize)
+    """recvmsg(2) into ``count`` iovecs; ``ancbufsize`` and ``flags`` are
+    ints already (``_numbers``)."""
     if ancbufsize < 0:
         raise ValueError("negative buffer size in recvmsg()")
+    if ancbufsize > _SOCKLEN_LIMIT:
+        raise ValueError("invalid ancillary data buffer length")
     message = ffi.new("struct msghdr *")
     storage, length = new_sockaddr()
     message.msg_name = storage
@@ -101,7 +117,6 @@ def _receive(sock, iov, count, ancbufsize, flags):
     message.msg_controllen = ancbufsize
     # PEP 446: descriptors arrive non-inheritable.  The kernel echoes the
     # flag in msg_flags; it is hidden again unless the caller asked for it.
-    flags = index(flags)
     hidden = ~lib.MSG_CMSG_CLOEXEC if not flags & lib.MSG_CMSG_CLOEXEC else ~0
     flags |= lib.MSG_CMSG_CLOEXEC
     received = lib.cffisock_recvmsg(sock._fd, message, flags)
@@ -122,7 +137,9 @@ def _receive(sock, iov, count, ancbufsize, flags):
 def recvmsg(sock, bufsize, ancbufsize=0, flags=0):
     """Receive up to ``bufsize`` bytes and up to ``ancbufsize`` bytes of
     control messages."""
-    bufsize = index(bufsize)
+    # The stdlib converts every number before it checks any of them.
+    bufsize = c_ssize_t(bufsize)
+    ancbufsize, flags = _numbers(ancbufsize, flags)
     if bufsize < 0:
         raise ValueError("negative buffer size in recvmsg()")
     buffer = _new_uncleared("char[]", max(bufsize, 1))
@@ -130,11 +147,14 @@ def recvmsg(sock, bufsize, ancbufsize=0, flags=0):
     iov.iov_base = buffer
     iov.iov_len = bufsize
     received, ancdata, msg_flags, address = _receive(sock, iov, 1, ancbufsize, flags)
-    return ffi.unpack(buffer, received), ancdata, msg_flags, address
+    # With MSG_TRUNC the kernel reports a datagram's whole length, which may
+    # exceed the buffer: only what the buffer holds is data (the stdlib's too).
+    return ffi.unpack(buffer, min(received, bufsize)), ancdata, msg_flags, address
 
 
 def recvmsg_into(sock, buffers, ancbufsize=0, flags=0):
     """Receive into ``buffers`` (writable bytes-like objects) in order."""
+    ancbufsize, flags = _numbers(ancbufsize, flags)
     iov, views = _iovecs(buffers, lambda buffer: writable_buffer(buffer, "recvmsg_into"))
     return _receive(sock, iov, len(views), ancbufsize, flags)
 

@@ -17,6 +17,7 @@ raises OverflowError in getnameinfo (the stdlib truncates them).
 import functools
 import os
 import struct
+import sys
 from operator import index
 
 from cffisock._addrinfo import addrinfo
@@ -25,6 +26,7 @@ from cffisock._address import INET_ADDRESS_FORMAT, from_sockaddr, inet_tuple, re
 from cffisock._enums import FAMILY_MEMBERS as _family_members, KIND_MEMBERS as _kind_members
 from cffisock._errors import check, gai_error, herror
 from cffisock._ffi import ffi, lib
+from cffisock._integers import c_int
 from cffisock._inet import ntop
 
 AF_INET = lib.AF_INET
@@ -32,7 +34,6 @@ AF_INET6 = lib.AF_INET6
 _ERANGE = lib.ERANGE
 _MAX_FLOWINFO = (1 << 20) - 1
 _MAX_SCOPE_ID = (1 << 32) - 1
-_INT_MAX = (1 << (8 * ffi.sizeof("int") - 1)) - 1
 #: getservbyname/getservbyport without a protocol (None is refused, as in
 #: the stdlib, whose argument is an optional str).
 _ANY_PROTOCOL = object()
@@ -42,6 +43,8 @@ _IDNA_HOSTS_KEPT = 256
 _resolve = lib.cffisock_resolve
 _address_entries = lib.cffisock_address_entries
 _freeaddrinfo = lib.freeaddrinfo
+_unpack = ffi.unpack
+_cast = ffi.cast
 
 # One flattened getaddrinfo entry (see cffi_src/netdb.py): socktype,
 # protocol, has_canonname and the numeric address (family, port, flowinfo,
@@ -106,8 +109,14 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     ``host`` is a name, a numeric address, bytes or None; ``port`` a service
     name, a number, bytes or None.
     """
-    host = _host_argument(host)
-    port = _port_argument(port)
+    try:
+        host = _host_argument(host)
+        port = _port_argument(port)
+    except (TypeError, ValueError, OSError):
+        # The stdlib parses the four numbers first: their errors come first.
+        for number in (family, type, proto, flags):
+            c_int(number)
+        raise
     found = _new_list()
     code = _resolve(host, port, family, type, proto, flags, found)
     if code != 0:
@@ -119,33 +128,73 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         else:
             flat = _new_entries(count)
             _address_entries(found.first, flat)
-        answers = []
-        records = _ENTRY.iter_unpack(ffi.buffer(flat, count * _ENTRY_SIZE))
-        for position, (kind, proto, has_canonname, family, port, flowinfo,
-                       scope_id, host) in enumerate(records):
-            if family == AF_INET or family == AF_INET6:
-                address = inet_tuple(family, port, flowinfo, scope_id, host)
-            else:
-                entry = flat[position]
-                address = from_sockaddr(entry.address_pointer, entry.address_length)
-            answers.append((
-                _family_members.get(family, family), _kind_members.get(kind, kind),
-                proto, _text(flat[position].canonname) if has_canonname else "",
-                address))
-        return answers
+        return _read_answers(flat, count)
     finally:
         _freeaddrinfo(found.first)
+
+
+def _answers_unpacked(flat, count):
+    """The getaddrinfo 5-tuples of ``count`` flattened entries, each read
+    with one struct.unpack: on CPython, cheaper than reading cdata fields."""
+    answers = []
+    records = _ENTRY.iter_unpack(ffi.buffer(flat, count * _ENTRY_SIZE))
+    for position, (kind, proto, has_canonname, family, port, flowinfo,
+                   scope_id, host) in enumerate(records):
+        if has_canonname or not (family == AF_INET or family == AF_INET6):
+            # The rare cases read the entry's pointers.
+            answers.append(_answer(flat[position], kind, proto, has_canonname,
+                                   family, port, flowinfo, scope_id, host))
+        else:
+            answers.append((_family_members[family], _kind_members.get(kind, kind),
+                            proto, "", inet_tuple(family, port, flowinfo, scope_id, host)))
+    return answers
+
+
+def _answers_from_cdata(flat, count):
+    """The same, read field by field from cdata: on PyPy, whose JIT reads
+    cdata fields for less than struct.unpack costs."""
+    answers = []
+    for position in range(count):
+        entry = flat[position]
+        numeric = entry.address
+        family, kind = numeric.family, entry.socktype
+        host = _unpack(_cast("char *", numeric.host) + 1, numeric.host[0])
+        if entry.has_canonname or not (family == AF_INET or family == AF_INET6):
+            answers.append(_answer(entry, kind, entry.protocol, entry.has_canonname,
+                                   family, numeric.port, numeric.flowinfo,
+                                   numeric.scope_id, host))
+        else:
+            answers.append((_family_members[family], _kind_members.get(kind, kind),
+                            entry.protocol, "",
+                            inet_tuple(family, numeric.port, numeric.flowinfo,
+                                       numeric.scope_id, host)))
+    return answers
+
+
+def _answer(entry, kind, proto, has_canonname, family, port, flowinfo, scope_id, host):
+    """One getaddrinfo 5-tuple from a flattened entry and its fields."""
+    if family == AF_INET or family == AF_INET6:
+        address = inet_tuple(family, port, flowinfo, scope_id, host)
+    else:
+        address = from_sockaddr(entry.address_pointer, entry.address_length)
+    return (_family_members.get(family, family), _kind_members.get(kind, kind), proto,
+            _text(entry.canonname) if has_canonname else "", address)
+
+
+_read_answers = (_answers_from_cdata if sys.implementation.name == "pypy"
+                 else _answers_unpacked)
 
 
 def getnameinfo(sockaddr, flags):
     """Translate ``(host, port[, flowinfo[, scope_id]])`` into a
     ``(host, port)`` pair of strings, as NI_ ``flags`` say."""
-    flags = _c_int(flags)
+    flags = c_int(flags)
     if not isinstance(sockaddr, tuple):
         raise TypeError("getnameinfo() argument 1 must be a tuple")
     if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
         raise TypeError("getnameinfo(): illegal sockaddr argument")
     host, port, flowinfo, scope_id = sockaddr + (0, 0)[len(sockaddr) - 2:]
+    host = _nul_free(host.encode("utf-8"))
     port, flowinfo, scope_id = index(port), index(flowinfo), index(scope_id)
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("getnameinfo(): port must be 0-65535.")
@@ -153,7 +202,7 @@ def getnameinfo(sockaddr, flags):
         raise OverflowError("getnameinfo(): flowinfo must be 0-1048575.")
     if not 0 <= scope_id <= _MAX_SCOPE_ID:
         raise OverflowError("getnameinfo(): scope_id must be 0-4294967295.")
-    with addrinfo(_nul_free(host.encode("utf-8")), str(port).encode("ascii"),
+    with addrinfo(host, str(port).encode("ascii"),
                   0, lib.SOCK_DGRAM, 0, lib.AI_NUMERICHOST) as first:
         if first.ai_next != ffi.NULL:
             raise OSError("sockaddr resolved to multiple addresses")
@@ -173,15 +222,6 @@ def getnameinfo(sockaddr, flags):
     if code != 0:
         raise gai_error(code, system_errno[0])
     return ffi.string(host_text).decode("utf-8"), ffi.string(service_text).decode("utf-8")
-
-
-def _c_int(value):
-    value = index(value)
-    if value > _INT_MAX:
-        raise OverflowError("signed integer is greater than maximum")
-    if value < -_INT_MAX - 1:
-        raise OverflowError("signed integer is less than minimum")
-    return value
 
 
 def _nul_free(encoded, message="embedded null character"):
@@ -361,10 +401,10 @@ def getservbyname(servicename, protocolname=_ANY_PROTOCOL):
 def getservbyport(port, protocolname=_ANY_PROTOCOL):
     """Return the service name of a port number, optionally for one
     protocol."""
-    port = index(port)
+    port = c_int(port)
+    protocol = _protocol_argument(protocolname, "getservbyport")
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("getservbyport: port must be 0-65535.")
-    protocol = _protocol_argument(protocolname, "getservbyport")
     name = _lookup_entry(
         lambda servent, buffer, size, result: lib.getservbyport_r(
             lib.htons(port), protocol, servent, buffer, size, result),

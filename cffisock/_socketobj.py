@@ -13,6 +13,7 @@ waits with poll when the call would block.
 """
 
 import warnings
+from _thread import RLock
 from operator import index
 
 from cffisock import _timeouts
@@ -22,6 +23,7 @@ from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writa
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
+from cffisock._integers import c_int, c_ssize_t
 from cffisock._waiting import (
     EINTR,
     POLLIN,
@@ -56,6 +58,10 @@ _EISCONN = lib.EISCONN
 _EWOULDBLOCK = lib.EWOULDBLOCK
 _ECONNRESET = lib.ECONNRESET
 _NO_ADDRESS = object()
+#: Held while a socket gives its descriptor up (_take_fd); reentrant, since
+#: another socket's finalizer may run in the thread that holds it.
+_taking_fd = RLock()
+_NO_BACKLOG = object()
 
 
 class socket:
@@ -81,7 +87,7 @@ class socket:
                 proto = 0
             fd = check(lib.cffisock_socket(family, type | _SOCK_CLOEXEC, proto))
         else:
-            fd = index(fileno)
+            fd = c_int(fileno)
             if fd < 0:
                 raise ValueError("negative file descriptor")
             family, type, proto = _describe(fd, family, type, proto)
@@ -163,10 +169,9 @@ class socket:
             self._real_close()
 
     def _real_close(self):
-        fd = self._fd
+        fd = self._take_fd()
         if fd < 0:
             return
-        self._fd = -1
         result = _close(fd)
         # ECONNRESET means the peer reset the connection; the descriptor is
         # closed all the same (the stdlib ignores it too).
@@ -183,7 +188,15 @@ class socket:
     def detach(self):
         """Close the socket object without closing the descriptor; return it."""
         self._closed = True
-        fd, self._fd = self._fd, -1
+        return self._take_fd()
+
+    def _take_fd(self):
+        """Give the descriptor up: return it (-1 if already given up) and
+        leave -1.  One step under a lock, so that of two threads closing
+        one socket only one gets the number: a second close(2) of it could
+        close another file that got the number in between."""
+        with _taking_fd:
+            fd, self._fd = self._fd, -1
         return fd
 
     def __del__(self):
@@ -244,11 +257,11 @@ class socket:
         sockaddr, length = to_sockaddr(self._family, address, "bind")
         check(lib.cffisock_bind(self._fd, sockaddr, length))
 
-    def listen(self, backlog=None):
+    def listen(self, backlog=_NO_BACKLOG):
         """Listen for connections (default backlog: min(SOMAXCONN, 128))."""
-        if backlog is None:
+        if backlog is _NO_BACKLOG:
             backlog = min(lib.SOMAXCONN, 128)
-        check(lib.cffisock_listen(self._fd, max(index(backlog), 0)))
+        check(lib.cffisock_listen(self._fd, max(c_int(backlog), 0)))
 
     def _name(self, function):
         storage, length = new_sockaddr()
@@ -266,12 +279,13 @@ class socket:
     def getsockopt(self, level, optname, buflen=None):
         """Return an integer option, or with ``buflen`` the option's bytes
         (a ``buflen`` of 0 means the integer form, as in the stdlib)."""
+        level, optname = c_int(level), c_int(optname)
         if buflen is None or buflen == 0:
             value = ffi.new("int *")
             length = ffi.new("socklen_t *", ffi.sizeof("int"))
             check(lib.cffisock_getsockopt(self._fd, level, optname, value, length))
             return value[0]
-        buflen = index(buflen)
+        buflen = c_int(buflen)
         if not 0 < buflen <= 1024:
             raise OSError("getsockopt buflen out of range")
         buffer = ffi.new("char[]", buflen)
@@ -283,14 +297,17 @@ class socket:
         """setsockopt(level, optname, int | bytes-like)
         setsockopt(level, optname, None, optlen)"""
         if optlen is not None:
-            if value is not None:
+            # The stdlib's last parse of the four arguments ("iiy*") words
+            # every error of this form.
+            if value is not None or not (_is_c_int(level) and _is_c_int(optname)):
                 raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
             result = lib.cffisock_setsockopt(self._fd, level, optname, ffi.NULL,
                                              index(optlen))
         elif isinstance(value, int) and _INT_MIN <= value <= _INT_MAX:
-            result = lib.cffisock_setsockopt(self._fd, level, optname,
+            result = lib.cffisock_setsockopt(self._fd, c_int(level), c_int(optname),
                                              ffi.new("int *", value), ffi.sizeof("int"))
         else:
+            level, optname = c_int(level), c_int(optname)
             buffer = bytes_like(value)
             result = lib.cffisock_setsockopt(self._fd, level, optname, buffer,
                                              len(buffer))
@@ -410,15 +427,15 @@ class socket:
         """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
         if type(bufsize) is not int:
             bufsize = index(bufsize)
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
+        if not 0 < bufsize <= _BUFFER_SIZE and not _receive_count(bufsize, flags, "recv"):
+            return b""  # as the stdlib: no system call for 0 bytes
         buffer = _take_buffer(bufsize)
         try:
             received = _recv(self._fd, buffer, bufsize, flags)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recv,
                                  self._fd, buffer, bufsize, flags)
-            return _unpack(buffer, received)
+            return _received_bytes(buffer, bufsize, received)
         finally:
             if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
                 _give_buffer(buffer)
@@ -434,6 +451,8 @@ class socket:
             nbytes = len(target)
         else:
             nbytes = _receive_size(target, nbytes, "recv_into")
+        if not nbytes:
+            return 0  # as the stdlib: no system call for 0 bytes
         received = _recv(self._fd, target, nbytes, flags)
         if received < 0:
             received = retry(self, -received, POLLIN, None, _recv,
@@ -443,12 +462,12 @@ class socket:
     def recvfrom(self, bufsize, flags=0):
         """Receive up to ``bufsize`` bytes; return ``(data, address)``."""
         bufsize = index(bufsize)
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recvfrom")
+        if not 0 < bufsize <= _BUFFER_SIZE:
+            _receive_count(bufsize, flags, "recvfrom")  # 0 still asks the kernel, as the stdlib
         buffer = _take_buffer(bufsize)
         try:
             received, address = self._recvfrom(buffer, bufsize, flags)
-            return _unpack(buffer, received), address
+            return _received_bytes(buffer, bufsize, received), address
         finally:
             if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
                 _give_buffer(buffer)
@@ -532,6 +551,28 @@ _BUFFER_TOO_SMALL = {
 }
 
 
+def _receive_count(bufsize, flags, caller):
+    """Check a receive size outside the common 1.._BUFFER_SIZE, in the
+    stdlib's order (both arguments parsed first: OverflowError beyond a
+    ssize_t, TypeError for bad flags; then ValueError if negative); return
+    it."""
+    bufsize = c_ssize_t(bufsize)
+    c_int(flags)
+    if bufsize < 0:
+        raise ValueError("negative buffersize in %s" % caller)
+    return bufsize
+
+
+def _received_bytes(buffer, bufsize, received):
+    """The bytes a receive into ``buffer`` returns.  With MSG_TRUNC the
+    kernel reports a datagram's whole length, which may exceed the buffer:
+    the stdlib's length is kept, padded with zeros, and no memory beyond
+    what the kernel wrote is read."""
+    if received <= bufsize:
+        return _unpack(buffer, received)
+    return _unpack(buffer, bufsize) + bytes(received - bufsize)
+
+
 def _take_buffer(size):
     """A receive buffer of at least ``size`` bytes: a spare one when the size
     allows (the caller gives it back), else a new one."""
@@ -543,8 +584,16 @@ def _take_buffer(size):
     return _new_uncleared("char[]", size)
 
 
+def _is_c_int(value):
+    try:
+        c_int(value)
+    except (TypeError, OverflowError):
+        return False
+    return True
+
+
 def _receive_size(target, nbytes, caller):
-    nbytes = index(nbytes)
+    nbytes = c_ssize_t(nbytes)
     if nbytes < 0:
         raise ValueError("negative buffersize in %s" % caller)
     if nbytes == 0:

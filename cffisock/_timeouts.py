@@ -3,30 +3,38 @@
 import math
 from operator import index
 
-_MAX_NANOSECONDS = 2.0 ** 63
+_NANOSECONDS = 10**9
+#: The stdlib keeps timeouts as signed 64-bit nanosecond counts.
+_LIMIT = 2**63
 _default_timeout = None
 
 
 def timeout_value(value):
     """Return ``value`` as a timeout in seconds (float), or None.
 
-    Accepts None, a float or an integer, like the stdlib; a negative or NaN
-    value raises ValueError and any other type TypeError.
+    Accepts None, a float or an integer, like the stdlib, and like it keeps
+    whole nanoseconds, a fraction rounded up (1e-10 becomes 1e-09); a NaN
+    or negative value raises ValueError, one beyond 2**63 ns OverflowError,
+    any other type TypeError.
     """
     if value is None:
         return None
     if isinstance(value, float):
-        seconds = value
-        if math.isnan(seconds):
+        if math.isnan(value):
             raise ValueError("Invalid value NaN (not a number)")
+        scaled = value * 1e9
+        if not -_LIMIT <= scaled < _LIMIT:
+            raise OverflowError("timestamp too large to convert to C _PyTime_t")
+        # Away from zero, as CPython's _PyTime_ROUND_TIMEOUT.
+        nanoseconds = math.ceil(scaled) if scaled >= 0 else math.floor(scaled)
     else:
-        seconds = float(index(value))
-    if seconds < 0:
+        nanoseconds = index(value) * _NANOSECONDS
+        if not -_LIMIT <= nanoseconds < _LIMIT:
+            raise OverflowError("timestamp too large to convert to C _PyTime_t")
+    if nanoseconds < 0:
         raise ValueError("Timeout value out of range")
-    if seconds * 1e9 >= _MAX_NANOSECONDS:
-        # The stdlib keeps timeouts as 64-bit nanosecond counts.
-        raise OverflowError("timestamp too large to convert to C _PyTime_t")
-    return seconds
+    seconds, fraction = divmod(nanoseconds, _NANOSECONDS)
+    return nanoseconds / 1e9 if fraction else float(seconds)
 
 
 def getdefaulttimeout():

@@ -15,12 +15,15 @@ sans-I/O ``SSLObject`` over two ``MemoryBIO`` objects.
 
 import errno
 import os
+import weakref
 from enum import IntEnum, IntFlag
+from operator import index
 
-from cffisock._errors import timeout as _socket_timeout
+from cffisock._errors import oserror, timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._buffers import bytes_like, writable_buffer
+from cffisock._integers import INT_MAX as _INT_MAX, c_int
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,
@@ -51,6 +54,7 @@ PROTOCOL_TLS_SERVER = 17
 class TLSVersion(IntEnum):
     MINIMUM_SUPPORTED = -2
     MAXIMUM_SUPPORTED = -1
+    SSLv3 = 0x0300  # as the stdlib has it (OpenSSL 3 refuses it in a handshake)
     TLSv1 = lib.TLS1_VERSION
     TLSv1_1 = lib.TLS1_1_VERSION
     TLSv1_2 = lib.TLS1_2_VERSION
@@ -99,13 +103,18 @@ class VerifyFlags(IntFlag):
 
 globals().update(VerifyFlags.__members__)
 
+_VERSION_NUMBERS = frozenset(int(version) for version in TLSVersion)
+_UNSIGNED_LONG = (1 << (8 * ffi.sizeof("unsigned long"))) - 1
 _VERIFY_FLAGS = {
     CERT_NONE: lib.SSL_VERIFY_NONE,
     CERT_OPTIONAL: lib.SSL_VERIFY_PEER,
     CERT_REQUIRED: lib.SSL_VERIFY_PEER | lib.SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 }
+#: SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (the same bit in OpenSSL 1.1 and 3),
+#: which the stdlib takes out of OP_ALL: it keeps the CBC countermeasure.
+_OP_DONT_INSERT_EMPTY_FRAGMENTS = 0x800
 _DEFAULT_OPTIONS = (
-    lib.SSL_OP_ALL | lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3
+    (lib.SSL_OP_ALL & ~_OP_DONT_INSERT_EMPTY_FRAGMENTS) | lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3
     | lib.SSL_OP_NO_COMPRESSION | lib.SSL_OP_NO_RENEGOTIATION
     | lib.SSL_OP_CIPHER_SERVER_PREFERENCE | lib.SSL_OP_SINGLE_DH_USE
     | lib.SSL_OP_SINGLE_ECDH_USE | lib.SSL_OP_ENABLE_MIDDLEBOX_COMPAT)
@@ -114,7 +123,12 @@ _DEFAULT_OPTIONS = (
 _MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
 _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
 _OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
+_WOULD_BLOCK = (errno.EAGAIN, errno.EWOULDBLOCK)
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+#: What one connection's SSL holds in C memory once it has carried data
+#: (the state and both record buffers), for ffi.gc: PyPy's collector counts
+#: it, so that dropped connections are freed before their C memory piles up.
+_SSL_MEMORY = 32 << 10
 
 
 def _fsencode(path):
@@ -184,6 +198,8 @@ class SSLContext:
             self.verify_mode = CERT_NONE
         param = lib.SSL_CTX_get0_param(ctx)
         lib.X509_VERIFY_PARAM_set_hostflags(param, lib.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+        # As the stdlib: better chains when cross-signed intermediates exist.
+        lib.X509_VERIFY_PARAM_set_flags(param, lib.X509_V_FLAG_TRUSTED_FIRST)
 
     # -- verification ---------------------------------------------------------------
 
@@ -198,6 +214,8 @@ class SSLContext:
 
     @verify_mode.setter
     def verify_mode(self, value):
+        if c_int(value) not in _VERIFY_FLAGS:
+            raise ValueError("invalid value for verify_mode")
         value = VerifyMode(value)
         if value == CERT_NONE and self._check_hostname:
             raise ValueError("Cannot set verify_mode to CERT_NONE when "
@@ -268,14 +286,15 @@ class SSLContext:
     @property
     def verify_flags(self):
         """X509 verification flags (VerifyFlags)."""
-        return VerifyFlags(lib.X509_VERIFY_PARAM_get_flags(lib.SSL_CTX_get0_param(self._ctx))
-                           & sum(VerifyFlags))
+        return VerifyFlags(lib.X509_VERIFY_PARAM_get_flags(lib.SSL_CTX_get0_param(self._ctx)))
 
     @verify_flags.setter
     def verify_flags(self, value):
+        value = index(value) & _UNSIGNED_LONG  # the stdlib's "k": masked
         param = lib.SSL_CTX_get0_param(self._ctx)
-        lib.X509_VERIFY_PARAM_clear_flags(param, sum(VerifyFlags))
-        lib.X509_VERIFY_PARAM_set_flags(param, int(value))
+        current = lib.X509_VERIFY_PARAM_get_flags(param)
+        lib.X509_VERIFY_PARAM_clear_flags(param, current & ~value)
+        lib.X509_VERIFY_PARAM_set_flags(param, value & ~current)
 
     # -- protocol versions and options ----------------------------------------------------
 
@@ -286,10 +305,25 @@ class SSLContext:
             else TLSVersion.MAXIMUM_SUPPORTED)
 
     def _set_version(self, setter, value):
-        value = TLSVersion(value)
-        number = 0 if value < 0 else int(value)
+        value = index(value)  # the stdlib: a C long, then no more than a C int
+        if value > _INT_MAX:
+            raise OverflowError("Option is too long")
+        if value < -_UNSIGNED_LONG // 2 - 1:
+            raise OverflowError("Python int too large to convert to C long")
+        if value not in _VERSION_NUMBERS:
+            raise ValueError("Unsupported TLS/SSL version 0x%x" % (value & 0xFFFFFFFF))
+        number = value
+        if value < 0:
+            # As the stdlib: the bound's own end is OpenSSL's limit (0), the
+            # other end the oldest or newest version there is.
+            own_end = (TLSVersion.MINIMUM_SUPPORTED if setter is lib.SSL_CTX_set_min_proto_version
+                       else TLSVersion.MAXIMUM_SUPPORTED)
+            number = 0 if value == own_end else (
+                lib.TLS1_VERSION if value == TLSVersion.MINIMUM_SUPPORTED else lib.TLS1_3_VERSION)
         if not setter(self._ctx, number):
             raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
+        if number == TLSVersion.SSLv3 and setter is lib.SSL_CTX_set_min_proto_version:
+            lib.SSL_CTX_clear_options(self._ctx, lib.SSL_OP_NO_SSLv3)  # as the stdlib
 
     minimum_version = property(
         lambda self: self._version(lib.SSL_CTX_get_min_proto_version),
@@ -303,12 +337,12 @@ class SSLContext:
     @property
     def options(self):
         """OpenSSL options (Options flags)."""
-        return Options(lib.SSL_CTX_get_options(self._ctx) & sum(Options))
+        return Options(lib.SSL_CTX_get_options(self._ctx))
 
     @options.setter
     def options(self, value):
         current = lib.SSL_CTX_get_options(self._ctx)
-        value = int(value)
+        value = index(value)
         lib.SSL_CTX_clear_options(self._ctx, current & ~value)
         lib.SSL_CTX_set_options(self._ctx, value & ~current)
 
@@ -358,7 +392,15 @@ class SSLContext:
 
     def _load_cadata(self, cadata):
         store = lib.SSL_CTX_get_cert_store(self._ctx)
+        try:
+            empty = len(cadata if isinstance(cadata, str) else memoryview(cadata)) == 0
+        except TypeError:
+            raise TypeError("cadata should be an ASCII string or a bytes-like object") from None
+        if empty:
+            raise ValueError("Empty certificate data")
         if isinstance(cadata, str):
+            if not cadata.isascii():
+                raise TypeError("cadata should be an ASCII string or a bytes-like object")
             # A memory BIO reads the caller's buffer in place: it must be
             # memory cffi owns (a bytes object may move on PyPy).
             data = ffi.new("char[]", cadata.encode("ascii"))
@@ -373,7 +415,7 @@ class SSLContext:
                 loaded += 1
             lib.ERR_clear_error()
             if not loaded:
-                raise SSLError(lib.SSL_ERROR_SSL, "no start line: cadata does not contain a certificate")
+                raise SSLError(0, "no start line: cadata does not contain a certificate")
             return
         raw = ffi.buffer(bytes_like(cadata))[:]
         data = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
@@ -401,9 +443,15 @@ class SSLContext:
 
     def set_ciphers(self, ciphers):
         """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
-        if not lib.SSL_CTX_set_cipher_list(self._ctx, ciphers.encode("ascii")):
+        if not isinstance(ciphers, str):
+            raise TypeError("set_ciphers() argument must be str, not %s"
+                            % type(ciphers).__name__)
+        encoded = ciphers.encode("utf-8")
+        if b"\0" in encoded:
+            raise ValueError("embedded null character")
+        if not lib.SSL_CTX_set_cipher_list(self._ctx, encoded):
             lib.ERR_clear_error()
-            raise SSLError(lib.SSL_ERROR_SSL, "No cipher can be selected.")
+            raise SSLError("No cipher can be selected.")
 
     def get_ciphers(self):
         """The enabled ciphers, as dicts with name, protocol and bits."""
@@ -415,9 +463,9 @@ class SSLContext:
         """Offer (client) or accept (server) these ALPN protocol names."""
         wire = b""
         for protocol in alpn_protocols:
-            encoded = protocol.encode("ascii")
+            encoded = bytes(protocol, "ascii")
             if not 0 < len(encoded) < 256:
-                raise ValueError("ALPN protocols must be 1 to 255 in length")
+                raise SSLError("ALPN protocols must be 1 to 255 in length")
             wire += bytes([len(encoded)]) + encoded
         alpn = ffi.new("struct cffisock_alpn *")
         buffer = ffi.new("unsigned char[]", wire)
@@ -448,6 +496,7 @@ class SSLContext:
     # -- connections --------------------------------------------------------------------
 
     def _new_connection(self, server_side, server_hostname, session):
+        server_hostname = _encode_hostname(server_hostname)
         if server_side and self.protocol == PROTOCOL_TLS_CLIENT:
             raise ValueError("Cannot create a server socket with a "
                              "PROTOCOL_TLS_CLIENT context")
@@ -475,6 +524,19 @@ class SSLContext:
         connection = self._new_connection(server_side, server_hostname, session)
         connection.attach_bios(incoming, outgoing)
         return SSLObject(connection)
+
+
+def _encode_hostname(hostname):
+    """A server host name as the stdlib keeps it: str through the IDNA
+    codec, bytes as ASCII, both as str."""
+    if hostname is None:
+        return None
+    text = (hostname.encode("idna") if isinstance(hostname, str) else hostname).decode("ascii")
+    if "\0" in text:
+        raise TypeError("argument must be encoded string without null bytes, not str")
+    if text[:1] in ("", "."):
+        raise ValueError("server_hostname cannot be an empty string or start with a leading dot.")
+    return text
 
 
 def _file_error(path):
@@ -569,15 +631,26 @@ class _Connection:
         ssl = lib.SSL_new(context._ctx)
         if ssl == ffi.NULL:
             raise queue_error()
-        self.ssl = ffi.gc(ssl, lib.SSL_free)
+        self.ssl = ffi.gc(ssl, lib.SSL_free, _SSL_MEMORY)
         self.context = context
-        self.owner = None  # the SSLSocket or SSLObject, for sni_callback
-        self._handle = ffi.new_handle(self)
+        # The owner and the handle that leads OpenSSL's callbacks back here
+        # are weak references: a reference cycle through either would keep
+        # OpenSSL's memory (some 30 KB a connection) until Python's cycle
+        # collector runs, where the stdlib frees it when the socket goes.
+        self._owner = None
+        self._handle = ffi.new_handle(weakref.ref(self))
         lib.SSL_set_app_data(ssl, self._handle)
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.handshake_done = False
-        self._outcome = ffi.new("struct cffisock_ssl_outcome *")
+        # The descriptor OpenSSL reads and writes (attach_fd); -1 once the
+        # socket gave it up; None over memory BIOs.
+        self.fd = None
+        # One result struct per operation: a reader thread and a writer
+        # thread may share a connection (as with the stdlib, whose results
+        # are C locals), and must not overwrite each other's byte counts.
+        self._outcomes = tuple(ffi.new("struct cffisock_ssl_outcome *")
+                               for _ in _OPERATION_NAMES)
         lib.SSL_set_mode(ssl, _MODES)
         if server_side:
             lib.SSL_set_accept_state(ssl)
@@ -590,6 +663,15 @@ class _Connection:
             if session is not None:
                 if not lib.SSL_set_session(ssl, session._session):
                     raise queue_error()
+
+    @property
+    def owner(self):
+        """The SSLSocket or SSLObject over this connection (for sni_callback)."""
+        return self._owner()
+
+    @owner.setter
+    def owner(self, owner):
+        self._owner = weakref.ref(owner)
 
     def _set_hostname(self, hostname):
         encoded = hostname.encode("idna") if isinstance(hostname, str) else bytes(hostname)
@@ -637,6 +719,12 @@ class _Connection:
     def attach_fd(self, fd):
         if not lib.SSL_set_fd(self.ssl, fd):
             raise queue_error()
+        self.fd = fd
+
+    def release_fd(self):
+        """The socket is giving its descriptor up (close, detach): from now
+        on no operation reaches OpenSSL, which would use the number."""
+        self.fd = -1
 
     def attach_bios(self, incoming, outgoing):
         """Read records from ``incoming`` and write them to ``outgoing``.
@@ -677,8 +765,12 @@ class _Connection:
     def run(self, operation, buffer, size, wait):
         """Perform ``operation`` until it completes; return its byte count
         (or SSL_shutdown's result)."""
-        outcome = self._outcome
+        outcome = self._outcomes[operation]
         while True:
+            if self.fd == -1:
+                # Closed or detached, maybe by another thread while this one
+                # waited: the number may name another file by now.
+                raise oserror(errno.EBADF)
             result = lib.cffisock_ssl_io(self.ssl, operation, buffer, size, outcome)
             if result > 0 or (operation == _SHUTDOWN and result == 0):
                 return outcome.done if operation in (_READ, _WRITE) else result
@@ -687,6 +779,12 @@ class _Connection:
                 wait(False)
             elif ssl_error == lib.SSL_ERROR_WANT_WRITE:
                 wait(True)
+            elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno in _WOULD_BLOCK
+                  and not outcome.error_code):
+                # The socket would block, but OpenSSL's record of it (the SSL's
+                # rwstate, the BIO's retry flags) was reset by a call in the
+                # other direction on another thread: wait as for a want.
+                wait(operation == _WRITE)
             elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno == EINTR
                   and not outcome.error_code):
                 continue  # PEP 475: the signal handlers ran; retry
@@ -894,7 +992,7 @@ class SSLObject(_TLSMethods):
     """A TLS connection over two MemoryBIOs (no I/O of its own): each call
     either completes or raises SSLWantReadError/SSLWantWriteError."""
 
-    __slots__ = ("_connection",)
+    __slots__ = ("_connection", "__weakref__")
 
     def __init__(self, connection):
         self._connection = connection
@@ -991,6 +1089,16 @@ class SSLSocket(_TLSMethods, _socket):
             sock, server_side=True,
             do_handshake_on_connect=self._handshake_on_connect,
             suppress_ragged_eofs=self._suppress_ragged_eofs), address
+
+    def _real_close(self):
+        self._connection.release_fd()  # before the number is released
+        _socket._real_close(self)
+
+    def detach(self):
+        """Give up the descriptor and return it; the TLS connection ends
+        here (later calls raise OSError(EBADF))."""
+        self._connection.release_fd()
+        return _socket.detach(self)
 
     def dup(self):
         raise NotImplementedError("Can't dup() %s instances" % self.__class__.__name__)
@@ -1090,7 +1198,7 @@ def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=Non
 @ffi.def_extern()
 def cffisock_sni_python(ssl, alert):
     """The server name callback: run the context's sni_callback."""
-    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))
+    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))()
     callback = connection.context.sni_callback
     if callback is None:
         return lib.SSL_TLSEXT_ERR_OK

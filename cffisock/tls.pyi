@@ -43,6 +43,7 @@ CertificateError = SSLCertVerificationError
 class TLSVersion(IntEnum):
     MINIMUM_SUPPORTED = -2
     MAXIMUM_SUPPORTED = -1
+    SSLv3 = 768
     TLSv1 = 769
     TLSv1_1 = 770
     TLSv1_2 = 771

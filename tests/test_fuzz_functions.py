@@ -1,0 +1,432 @@
+"""Fuzzing the module functions against the stdlib: inet_*, the byte-order
+functions, getaddrinfo, getnameinfo, gethostbyname(_ex), services,
+protocols, CMSG_LEN/CMSG_SPACE, the if_* functions and the default timeout
+(see fuzz_helpers for the property and the budgets).
+
+No lookup leaves the machine: getaddrinfo always has AI_NUMERICHOST among
+its random flags, getnameinfo NI_NUMERICHOST and NI_NUMERICSERV (its host is
+parsed with AI_NUMERICHOST by both modules), and gethostbyname(_ex) get only
+the hosts of fuzz_helpers.hosts (numeric, /etc/hosts, unresolvable).  The
+services and protocols databases are files ("services: db files").
+
+cffisock's documented differences are the expected outcome where they
+apply (a NUL in a getaddrinfo host or port: ValueError; a getnameinfo port,
+flowinfo or scope id out of range: OverflowError; if_indextoname beyond
+2**32-1: OverflowError; htons/ntohs beyond 16 bits on 3.9: OverflowError),
+and on PyPy the rules name CPython's outcome where PyPy's stdlib departs.
+"""
+
+import socket as stdlib
+import sys
+import time
+import warnings
+
+import pytest
+from hypothesis import strategies as st
+
+import cffisock
+from fuzz_helpers import (
+    ON_PYPY,
+    Instead,
+    UNRESOLVABLE,
+    as_cpython_keeps,
+    assert_like_the_stdlib,
+    budgets,
+    fuzz,
+    hosts,
+    in_c_int,
+    integers,
+    ipv4_texts,
+    ipv6_texts,
+    not_integers,
+    timeout_rule,
+)
+from test_conformance import Index
+
+IDNA_ERRORS = ("UnicodeError", "UnicodeEncodeError")
+
+def call(name, *args):
+    """The operation ``module.name(*args)``."""
+    return lambda module: getattr(module, name)(*args)
+
+
+def texts():
+    """Text of every kind: address-like, any Unicode, lone surrogates, NUL."""
+    return st.one_of(
+        ipv4_texts(), ipv6_texts(),
+        st.text(alphabet="0123456789abcdefx.:%[] \0", max_size=45),
+        st.text(max_size=30),
+        st.sampled_from(["\udcff", "\ud800", "1.2.3.4\0", "::1\0x", ""]),
+    )
+
+
+def anything():
+    """Objects of the wrong types for most arguments."""
+    return st.one_of(not_integers(), st.binary(max_size=8),
+                     st.sampled_from([bytearray(b"1"), memoryview(b"\1\2\3\4"), object()]))
+
+
+# -- inet_aton, inet_ntoa, inet_pton, inet_ntop --------------------------------------------
+
+FAMILIES = st.one_of(st.sampled_from([cffisock.AF_INET, cffisock.AF_INET6]), integers())
+
+
+def text_rule(text):
+    if not ON_PYPY or not isinstance(text, str):
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return Instead("UnicodeEncodeError", "PyPy passes a lone surrogate on")
+    if "\0" in text:
+        return Instead("ValueError", "PyPy ignores what follows a NUL, CPython raises")
+    return None
+
+
+def family_rule(family, unknown, argument_ok):
+    """PyPy: an unknown family is OSError without errno, one beyond a C int
+    too; CPython raises ``unknown`` (with EAFNOSUPPORT) and OverflowError
+    (the other argument ``argument_ok``)."""
+    if not (ON_PYPY and isinstance(family, int)) or family in (cffisock.AF_INET,
+                                                              cffisock.AF_INET6):
+        return None
+    if not in_c_int(family):
+        return Instead("OverflowError", "PyPy raises OSError for a family beyond a C int")
+    if not argument_ok:
+        return None
+    return Instead(unknown, "PyPy raises OSError without errno for an unknown family")
+
+
+@budgets
+def test_inet_aton_and_ntoa_like_the_stdlib(fd_leak_check, budget):
+    def check(text, packed):
+        assert_like_the_stdlib(call("inet_aton", text), text_rule(text))
+        assert_like_the_stdlib(call("inet_ntoa", packed))
+    fuzz(budget, check, st.one_of(texts(), anything()),
+         st.one_of(st.binary(max_size=6), st.binary(max_size=6).map(bytearray), anything()))
+
+
+@budgets
+def test_inet_pton_like_the_stdlib(fd_leak_check, budget):
+    def check(family, text):
+        assert_like_the_stdlib(call("inet_pton", family, text),
+                               text_rule(text) or family_rule(family, "OSError",
+                                                              isinstance(text, str)))
+    fuzz(budget, check, FAMILIES, st.one_of(texts(), texts(), anything()))
+
+
+@budgets
+def test_inet_ntop_like_the_stdlib(fd_leak_check, budget):
+    def check(family, packed):
+        assert_like_the_stdlib(call("inet_ntop", family, packed), family_rule(
+            family, "ValueError", isinstance(packed, (bytes, bytearray, memoryview))))
+    fuzz(budget, check, FAMILIES,
+         st.one_of(st.binary(max_size=18), st.binary(min_size=4, max_size=4),
+                   st.binary(min_size=16, max_size=16).map(memoryview), anything()))
+
+
+# -- htons, ntohs, htonl, ntohl ------------------------------------------------------------
+
+
+def byte_order_rule(name, value):
+    sixteen = name in ("htons", "ntohs")
+    if sixteen and sys.version_info < (3, 10) and isinstance(value, int) and value > 0xFFFF:
+        return Instead("OverflowError", "documented: 3.9's stdlib only warns and "
+                                        "truncates, cffisock raises as 3.10+ do")
+    if ON_PYPY and not sixteen and isinstance(value, Index):
+        return Instead("TypeError", "PyPy's htonl/ntohl take __index__ objects, "
+                                    "CPython's only int")
+    if ON_PYPY and sixteen and isinstance(value, Index) and not 0 <= value.value <= 0xFFFF:
+        return Instead("OverflowError", "PyPy truncates an __index__ object to 16 bits")
+    return None
+
+
+@budgets
+@pytest.mark.parametrize("name", ["htons", "ntohs", "htonl", "ntohl"])
+def test_byte_order_like_the_stdlib(fd_leak_check, budget, name):
+    def check(value):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.9's htons
+            assert_like_the_stdlib(call(name, value), byte_order_rule(name, value))
+    fuzz(budget, check, st.one_of(integers(), not_integers(), integers().map(Index)),
+         scale=0.5)
+
+
+# -- getaddrinfo ---------------------------------------------------------------------------
+
+PYPY_C_INT = "PyPy truncates an int beyond a C int, CPython raises OverflowError"
+NUL_DOCUMENTED = ("documented: a NUL in a getaddrinfo host or port raises, the "
+                  "stdlib resolves the part before it")
+
+
+def gai_hosts():
+    """Hosts for getaddrinfo with AI_NUMERICHOST: anything, numeric or not."""
+    scoped = st.tuples(ipv6_texts(), st.sampled_from(["1", "lo", "0", "nope", "99999"])).map(
+        "%".join)
+    return st.one_of(texts(), scoped, texts().map(lambda text: text.encode("utf-8", "replace")),
+                     st.just(None), anything())
+
+
+def gai_ports():
+    return st.one_of(integers(), not_integers(), st.sampled_from(["http", "echo", "80", "0x50"]),
+                     st.text(max_size=10), st.binary(max_size=6))
+
+
+def encoded_host(host):
+    """The bytes getaddrinfo looks up for ``host`` (None: no bytes)."""
+    if isinstance(host, str):
+        try:
+            return host.encode("idna")
+        except UnicodeError:
+            return None
+    return host if isinstance(host, bytes) else None
+
+
+def getaddrinfo_rule(host, port, numbers):
+    if not all(in_c_int(number) for number in numbers):
+        if ON_PYPY and all(isinstance(number, int) for number in numbers):
+            return Instead("OverflowError", PYPY_C_INT)
+        return None  # both raise for the numbers first
+    host_bytes = encoded_host(host)
+    if host_bytes is not None and b"\0" in host_bytes:
+        return Instead("ValueError", NUL_DOCUMENTED)
+    if ON_PYPY and isinstance(host, str) and host_bytes is None:
+        return Instead(IDNA_ERRORS, "PyPy passes a host the IDNA codec refuses on "
+                                    "to the C library")
+    if host is not None and host_bytes is None and not isinstance(host, str):
+        return None  # TypeError for the host
+    if isinstance(port, (str, bytes)) and "\0" in (
+            port if isinstance(port, str) else port.decode("latin-1")):
+        return Instead("ValueError", NUL_DOCUMENTED)
+    if ON_PYPY and not (port is None or type(port) is int or isinstance(port, (str, bytes))):
+        return Instead("OSError", "PyPy raises TypeError for a port that is neither "
+                                  "int, str, bytes nor None (bool included)")
+    return None
+
+
+def stdlib_port(port):
+    """Before 3.12 (and on PyPy) an int port beyond a C long raised
+    OverflowError; 3.12 passes it on as its decimal text, and cffisock
+    follows 3.12: the text stands in for the number there."""
+    older = ON_PYPY or sys.version_info < (3, 12)
+    if older and type(port) is int and not -2**63 <= port < 2**63:
+        return str(port)
+    return port
+
+
+def without_scope(answers):
+    """PyPy's sockaddrs keep the %scope in the host: cut for comparing."""
+    return [entry[:4] + ((entry[4][0].split("%")[0],) + entry[4][1:],) for entry in answers]
+
+
+@budgets
+def test_getaddrinfo_numeric_hosts_like_the_stdlib(fd_leak_check, budget):
+    def check(host, port, family, kind, proto, flags):
+        numbers = [family, kind, proto, flags | cffisock.AI_NUMERICHOST]
+
+        def operation(module):
+            if module is stdlib:
+                answers = module.getaddrinfo(host, stdlib_port(port), *numbers)
+                return without_scope(answers) if ON_PYPY else answers
+            return module.getaddrinfo(host, port, *numbers)
+        assert_like_the_stdlib(operation, getaddrinfo_rule(host, port, numbers))
+    small = st.one_of(st.integers(-1, 20), integers())
+    fuzz(budget, check, gai_hosts(), gai_ports(),
+         st.one_of(st.sampled_from([0, cffisock.AF_INET, cffisock.AF_INET6, cffisock.AF_UNIX]),
+                   small),
+         st.one_of(st.sampled_from([0, cffisock.SOCK_STREAM, cffisock.SOCK_DGRAM,
+                                    cffisock.SOCK_RAW]), small),
+         st.one_of(st.sampled_from([0, 6, 17]), small),
+         st.one_of(st.integers(0, 0x7FF), integers()))
+
+
+# -- getnameinfo ---------------------------------------------------------------------------
+
+NUMERIC_ONLY = cffisock.NI_NUMERICHOST | cffisock.NI_NUMERICSERV
+
+
+def sockaddrs():
+    items = [st.one_of(texts(), gai_hosts()), st.one_of(integers(), not_integers()),
+             integers(), integers(), integers()]
+    tuples = st.integers(0, 5).flatmap(lambda arity: st.tuples(*items[:arity]))
+    return st.one_of(tuples, tuples, tuples, tuples.map(list), anything())
+
+
+def getnameinfo_rule(sockaddr, flags):
+    if not in_c_int(flags):
+        if ON_PYPY and isinstance(flags, int):
+            return Instead("OverflowError", PYPY_C_INT)
+        return None
+    if not isinstance(sockaddr, tuple):
+        return Instead("TypeError", "PyPy accepts any sequence as the sockaddr") \
+            if ON_PYPY else None
+    if not 2 <= len(sockaddr) <= 4:
+        return Instead("TypeError", "PyPy unpacks the sockaddr: IndexError, "
+                                    "ValueError or OSError") if ON_PYPY else None
+    host, *numbers = sockaddr
+    if not isinstance(host, str):
+        return None
+    try:
+        encoded = host.encode("utf-8")
+    except UnicodeError:
+        return Instead("UnicodeEncodeError", "PyPy passes a lone surrogate on") \
+            if ON_PYPY else None
+    if b"\0" in encoded:
+        return Instead("ValueError", "PyPy ignores what follows a NUL") if ON_PYPY else None
+    if not all(isinstance(number, int) for number in numbers):
+        return None
+    port, flowinfo, scope_id = numbers + [0] * (3 - len(numbers))
+    if not (0 <= port <= 0xFFFF and 0 <= flowinfo < 2**20 and 0 <= scope_id < 2**32):
+        return Instead("OverflowError", "documented: a port, flowinfo or scope id out "
+                                        "of range raises, the stdlib truncates it")
+    if ON_PYPY and len(sockaddr) > 2:
+        return Instead(("OSError", "gaierror"), "PyPy unpacks an IPv4 sockaddr of 3 or "
+                                                "4 items without complaint")
+    return None
+
+
+@budgets
+def test_getnameinfo_numeric_like_the_stdlib(fd_leak_check, budget):
+    def check(sockaddr, flags):
+        if isinstance(flags, int):
+            flags |= NUMERIC_ONLY
+        assert_like_the_stdlib(call("getnameinfo", sockaddr, flags),
+                               getnameinfo_rule(sockaddr, flags))
+    fuzz(budget, check, sockaddrs(),
+         st.one_of(st.integers(0, 0x3FF), integers(), not_integers()))
+
+
+# -- gethostbyname, gethostbyname_ex -------------------------------------------------------
+
+
+def host_rule(host):
+    if ON_PYPY and host == "":
+        return Instead("herror", "PyPy's herror has no h_errno",
+                       unless=lambda reference: reference[:2] != ("raised", "herror"))
+    if ON_PYPY and isinstance(host, str) and "\0" in host:
+        return Instead("TypeError", "PyPy ignores what follows a NUL")
+    if ON_PYPY and isinstance(host, (bytes, bytearray)):
+        return Instead(("gaierror", "herror", "TypeError"), "PyPy's gethostby* take only "
+                       "str, whose IDNA codec refuses what bytes pass",
+                       unless=lambda reference: reference[0] == "returned")
+    return None
+
+
+def stdlib_host(host):
+    """PyPy's gethostby* take only str: the text of bytes stands in."""
+    if ON_PYPY and isinstance(host, (bytes, bytearray)) and b"\0" not in host:
+        return host.decode("latin-1")
+    return host
+
+
+@budgets
+@pytest.mark.parametrize("name", ["gethostbyname", "gethostbyname_ex"])
+def test_gethostbyname_like_the_stdlib(fd_leak_check, budget, name):
+    # gethostbyname_r asks DNS for an inet_aton form that is not a dotted
+    # quad ('0x7f.1'): gethostbyname_ex gets dotted quads only.
+    dotted = st.ip_addresses(v=4).map(str)
+    strategy = hosts(cffisock.AF_INET, numeric=dotted if name == "gethostbyname_ex" else None)
+    def check(host):
+        assert_like_the_stdlib(lambda module: getattr(module, name)(
+            stdlib_host(host) if module is stdlib else host), host_rule(host))
+    fuzz(budget, check, strategy, scale=0.5)
+
+
+# -- services and protocols ----------------------------------------------------------------
+
+SERVICE_NAMES = st.one_of(st.sampled_from(["http", "https", "ssh", "echo", "domain", "tcp"]),
+                          st.text(max_size=12), anything())
+PROTOCOLS = st.one_of(st.sampled_from(["tcp", "udp", "icmp", "", "TCP"]), st.text(max_size=6),
+                      anything())
+
+
+def service_rule(*texts):
+    if ON_PYPY and any(isinstance(text, str) and "\0" in text for text in texts):
+        return Instead("ValueError", "PyPy ignores what follows a NUL")
+    return None
+
+
+@budgets
+def test_services_and_protocols_like_the_stdlib(fd_leak_check, budget):
+    def check(service, port, protocol, with_protocol):
+        tail = (protocol,) if with_protocol else ()
+        assert_like_the_stdlib(call("getservbyname", service, *tail),
+                               service_rule(service, *tail))
+        assert_like_the_stdlib(call("getservbyport", port, *tail), service_rule(*tail))
+        assert_like_the_stdlib(call("getprotobyname", protocol), service_rule(protocol))
+    fuzz(budget, check, SERVICE_NAMES, st.one_of(st.integers(-1, 1100), integers(), anything()),
+         PROTOCOLS, st.booleans())
+
+
+# -- CMSG_LEN, CMSG_SPACE ------------------------------------------------------------------
+
+
+@budgets
+def test_cmsg_sizes_like_the_stdlib(fd_leak_check, budget):
+    def check(length):
+        assert_like_the_stdlib(call("CMSG_LEN", length))
+        assert_like_the_stdlib(call("CMSG_SPACE", length))
+    near_limit = st.integers(2**31 - 40, 2**31 + 8)
+    fuzz(budget, check, st.one_of(integers(), near_limit, not_integers(), integers().map(Index)))
+
+
+# -- if_nametoindex, if_indextoname, if_nameindex ------------------------------------------
+
+needs_if_functions = pytest.mark.skipif(
+    not hasattr(stdlib, "if_nametoindex"),
+    reason="this stdlib has no if_* functions to compare with (PyPy); "
+           "test_resolver.py checks cffisock's against /sys/class/net")
+
+
+def indextoname_rule(value):
+    if isinstance(value, int) and 2**32 <= value < 2**64:
+        return Instead("OverflowError", "documented: an index beyond 2**32-1 raises, "
+                                        "as 3.13 does (3.9-3.12 truncate)")
+    return None
+
+
+@needs_if_functions
+@budgets
+def test_interfaces_like_the_stdlib(fd_leak_check, budget):
+    names = [name for _, name in cffisock.if_nameindex()]
+
+    def check(name, number):
+        assert_like_the_stdlib(call("if_nametoindex", name))
+        assert_like_the_stdlib(call("if_indextoname", number), indextoname_rule(number))
+    fuzz(budget, check,
+         st.one_of(st.sampled_from(names + ["", "lo\0"]), st.text(max_size=20),
+                   st.binary(max_size=20), anything()),
+         st.one_of(st.integers(-1, 10), integers(), not_integers()))
+
+
+# -- the default timeout -------------------------------------------------------------------
+
+
+def timeouts():
+    return st.one_of(st.floats(), st.floats(-1, 1e10), integers(), not_integers(), st.none())
+
+
+@budgets
+def test_default_timeout_like_the_stdlib(fd_leak_check, budget):
+    def set_and_get(value):
+        def operation(module):
+            try:
+                module.setdefaulttimeout(value)
+                return as_cpython_keeps(module.getdefaulttimeout())
+            finally:
+                module.setdefaulttimeout(None)
+        return operation
+    fuzz(budget, lambda value: assert_like_the_stdlib(set_and_get(value), timeout_rule(value)),
+         timeouts())
+
+
+def test_unresolvable_names_fail_at_once(fd_leak_check):
+    # The premise of the host strategies: a first label longer than DNS
+    # allows fails before any query, even where nothing else would stop a
+    # lookup (this machine's DNS server is unreachable: a query would wait).
+    for host in (UNRESOLVABLE, UNRESOLVABLE + ".example", "é." + UNRESOLVABLE,
+                 UNRESOLVABLE.encode() + b".\xff"):
+        start = time.monotonic()
+        with pytest.raises((cffisock.gaierror, UnicodeError)):  # UnicodeError: IDNA's
+            cffisock.getaddrinfo(host, 80, cffisock.AF_INET)
+        assert time.monotonic() - start < 1
