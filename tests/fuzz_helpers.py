@@ -28,6 +28,7 @@ import ipaddress
 import math
 import os
 import platform
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -36,6 +37,11 @@ import cffisock
 from conftest import normalise, open_fds, same_outcome
 
 ON_PYPY = platform.python_implementation() == "PyPy"
+#: cffisock follows today's socket and ssl modules; CPython 3.9's differ in
+#: places these rules do not name (htons beyond 16 bits, the TLS minimum
+#: version, unexpected-EOF errors...): on 3.9 the property is the relaxed
+#: one used for PyPy's stress budget (see ``fuzz``).
+STDLIB_BEFORE_3_10 = not ON_PYPY and sys.version_info < (3, 10)
 
 #: PyPy runs the examples (its JIT still cold) about three times slower.
 DEFAULT = settings(
@@ -67,7 +73,7 @@ def fuzz(budget, check, *strategies, scale=1.0):
     stress budget on PyPy, the property is that cffisock returns or raises
     one of the exceptions a bad argument may raise, leaking nothing."""
     examples = max(1, int(budget.max_examples * scale))
-    _compared[0] = not (ON_PYPY and budget is STRESS)
+    _compared[0] = not ((ON_PYPY and budget is STRESS) or STDLIB_BEFORE_3_10)
     try:
         given(*strategies)(settings(budget, max_examples=examples)(check))()
     finally:
@@ -123,7 +129,7 @@ def assert_like_the_stdlib(operation, instead=None):
 #: What a call may raise for bad arguments (UnicodeError is a ValueError,
 #: gaierror and herror OSErrors; LookupError: makefile's unknown encoding).
 BAD_ARGUMENT_ERRORS = (OSError, TypeError, ValueError, OverflowError, MemoryError,
-                       LookupError)
+                       LookupError, BufferError)
 
 
 def assert_returns_or_raises(operation, allowed):

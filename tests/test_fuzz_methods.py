@@ -21,6 +21,7 @@ import array
 import os
 import socket as stdlib
 import subprocess
+import tempfile
 import sys
 
 import pytest
@@ -318,9 +319,11 @@ def test_msg_trunc_never_returns_memory_beyond_the_datagram(fd_leak_check, metho
     # socket), not what lies past the allocation (an over-read; PyPy
     # crashes).  Zeros would do, with the stdlib's length.
     root = os.path.dirname(os.path.dirname(cffisock.__file__))
+    # Outside the source tree: "-c" puts the working directory first on
+    # sys.path, and the tree's cffisock/ may have no compiled module.
     child = subprocess.run([sys.executable, "-c", MSG_TRUNC_CHILD, method, str(size)],
                            env=dict(os.environ, PYTHONPATH=root), capture_output=True,
-                           text=True, timeout=60)
+                           text=True, timeout=60, cwd=tempfile.gettempdir())
     assert child.returncode == 0, (child.returncode, child.stderr[-2000:])
     assert child.stdout.split(" ", 2)[:2] == ["True", "True"], child.stdout
     assert child.stdout.split(" ", 2)[2].strip() in ("b''", repr(bytes(16))), child.stdout

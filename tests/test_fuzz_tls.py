@@ -28,6 +28,7 @@ import cffisock
 from cffisock import tls
 from fuzz_helpers import (
     ON_PYPY,
+    STDLIB_BEFORE_3_10,
     Instead,
     assert_like_the_stdlib,
     assert_returns_or_raises,
@@ -42,8 +43,9 @@ ALLOWED = (tls.SSLError, ValueError, TypeError, OverflowError, AttributeError)
 
 
 def assert_like_the_stdlib_ssl(operation, instead=None):
-    """The property: like the stdlib's ssl on CPython; on PyPy, see above."""
-    if ON_PYPY:
+    """The property: like the stdlib's ssl on CPython 3.10+; on PyPy and
+    CPython 3.9, see fuzz_helpers."""
+    if ON_PYPY or STDLIB_BEFORE_3_10:
         assert_returns_or_raises(operation, ALLOWED)
     else:
         assert_like_the_stdlib(operation, instead)
