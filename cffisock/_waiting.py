@@ -63,7 +63,11 @@ def retry(sock, err, events, deadline, function, *args):
     """Finish a socket call whose first attempt failed with ``err``.
 
     ``function(*args)`` is the cffisock_ C wrapper (returning -errno on
-    failure); ``sock`` supplies the descriptor and timeout; ``events`` is
+    failure), ``args[0]`` the descriptor; ``sock`` supplies the timeout and,
+    for each retry, its descriptor as it is then (-1 once another thread
+    closed it: the retry fails with EBADF instead of using a number that may
+    name another file by now, as CPython's sock_call_ex, which reads sock_fd
+    before each try); ``events`` is
     POLLIN or POLLOUT; ``deadline`` is the call's deadline if it already has
     one (sendall), else None and one is set at the first wait.  Returns the
     call's first non-negative result.
@@ -77,7 +81,7 @@ def retry(sock, err, events, deadline, function, *args):
             wait_fd(sock._fd, events, deadline)
         else:
             raise oserror(err)
-        result = function(*args)
+        result = function(sock._fd, *args[1:])
         if result >= 0:
             return result
         err = -result
