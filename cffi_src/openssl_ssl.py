@@ -69,7 +69,6 @@ struct cffisock_alpn {
 };
 
 struct cffisock_ssl_outcome {
-    size_t done;
     int ssl_error;
     int system_errno;
     unsigned long error_code;
@@ -176,8 +175,8 @@ void cffisock_set_sni_callback(SSL_CTX *, int enabled);
 
 extern "Python" int cffisock_sni_python(SSL *, int *);
 
-int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
-                    struct cffisock_ssl_outcome *outcome);
+ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
+                        struct cffisock_ssl_outcome *outcome);
 """
 
 CUSTOMIZATIONS = """
@@ -253,32 +252,37 @@ static void cffisock_set_password_callback(SSL_CTX *ctx, int enabled)
 
 /* One TLS operation with its outcome read together: the error queue is
    cleared before the call; after it, SSL_get_error, errno and the last
-   queued error are read before anything else can run.
-   operation: 0 handshake, 1 read, 2 write, 3 shutdown. */
+   queued error are read before anything else can run (and the queue is
+   left empty).  operation: 0 handshake, 1 read, 2 write, 3 shutdown.
+   Returns the byte count of a read or write that succeeded, else what
+   OpenSSL's call returned (1 for a finished handshake or shutdown, 0 for a
+   shutdown half done, <= 0 for a failure the outcome describes). */
 struct cffisock_ssl_outcome {
-    size_t done;
     int ssl_error;
     int system_errno;
     unsigned long error_code;
 };
 
-static int cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
-                           struct cffisock_ssl_outcome *outcome)
+static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
+                               struct cffisock_ssl_outcome *outcome)
 {
     int result;
+    size_t done = 0;
     ERR_clear_error();
     errno = 0;
-    outcome->done = 0;
     switch (operation) {
     case 0: result = SSL_do_handshake(ssl); break;
-    case 1: result = SSL_read_ex(ssl, buffer, size, &outcome->done); break;
-    case 2: result = SSL_write_ex(ssl, buffer, size, &outcome->done); break;
+    case 1: result = SSL_read_ex(ssl, buffer, size, &done); break;
+    case 2: result = SSL_write_ex(ssl, buffer, size, &done); break;
     default: result = SSL_shutdown(ssl); break;
     }
     outcome->system_errno = errno;
     outcome->ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result);
     outcome->error_code = ERR_peek_last_error();
-    ERR_clear_error();
+    if (outcome->error_code)
+        ERR_clear_error();
+    if (result > 0 && (operation == 1 || operation == 2))
+        return (ssize_t)done;
     return result;
 }
 

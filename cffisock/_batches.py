@@ -62,20 +62,22 @@ def _batch(count, with_names):
             new_uncleared("struct iovec[]", count), names)
 
 
-def _window(timeout):
+def _window(timeout, caller):
+    """The collecting window of ``caller``'s ``timeout=`` in seconds (None:
+    take only what is queued after the first datagram)."""
     if timeout is None:
         return None
     timeout = float(timeout)
     if not timeout >= 0.0:
-        raise ValueError("recvmmsg() timeout must be a non-negative number")
+        raise ValueError("%s() timeout must be a non-negative number" % caller)
     return timeout
 
 
-def _receive(sock, messages, count, flags, timeout):
+def _receive(sock, messages, count, flags, timeout, caller):
     """Receive into the first ``count`` prepared ``messages``; return how
     many datagrams arrived (at least one)."""
     flags = index(flags)
-    timeout = _window(timeout)
+    timeout = _window(timeout, caller)
     error = _deferred_errors.pop(sock, None)
     if error is not None:
         raise error
@@ -129,7 +131,7 @@ def recvmmsg(sock, count, bufsize, flags=0, timeout=None):
     buffer = new_uncleared("char[]", max(count * bufsize, 1))
     messages, iov, names = _batch(count, True)
     _prepare(messages, iov, names, count, buffer, bufsize, _NULL, _NULL)
-    received = _receive(sock, messages, count, flags, timeout)
+    received = _receive(sock, messages, count, flags, timeout, "recvmmsg")
     data = _unpack(buffer, received * bufsize)
     lengths, addresses = _datagrams(messages, names, received)
     offsets = range(0, received * bufsize, bufsize) if bufsize else [0] * received
@@ -147,7 +149,7 @@ def recvmmsg_into(sock, buffers, flags=0, timeout=None):
     messages, iov, names = _batch(count, True)
     _prepare(messages, iov, names, count, _NULL, 0,
              _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
-    received = _receive(sock, messages, count, flags, timeout)
+    received = _receive(sock, messages, count, flags, timeout, "recvmmsg_into")
     return list(zip(*_datagrams(messages, names, received)))
 
 

@@ -19,9 +19,13 @@ def bytes_like(data):
 
 
 def writable_buffer(buffer, caller):
-    """Return a cffi ``char[]`` view of a writable bytes-like object."""
+    """Return a cffi ``char[]`` view of a writable bytes-like object.
+
+    (``from_buffer("char[]", buffer, True)``: cffi parses keyword arguments
+    slowly, so the hot paths that inline this pass require_writable by
+    position.)"""
     try:
-        return _from_buffer(buffer, require_writable=True)
+        return _from_buffer("char[]", buffer, True)
     except (TypeError, BufferError):
         raise TypeError("%s() argument 1 must be read-write bytes-like object, "
                         "not %s" % (caller, type(buffer).__name__)) from None

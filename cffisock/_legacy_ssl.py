@@ -19,16 +19,24 @@ class SSLObject:
         self._sock = sock
         self._connection = connection
 
+    def _connection_on_socket(self):
+        """The connection, once more in step with the caller's socket: after
+        the socket was closed (fileno() -1), it no longer uses the number,
+        which may name another file by now (calls raise OSError(EBADF))."""
+        if self._sock.fileno() == -1:
+            self._connection.release_fd()
+        return self._connection
+
     def _run(self, operation, buffer, size):
-        return self._connection.run_on_fd(self._sock.fileno(), self._sock.gettimeout(),
-                                          operation, buffer, size)
+        return self._connection_on_socket().run_on_fd(self._sock.gettimeout(),
+                                                      operation, buffer, size)
 
     def write(self, s):
         """Send all of ``s``; return the number of bytes written."""
         from cffisock._buffers import bytes_like
 
         view = bytes_like(s)
-        self._connection.write_all(self._sock.fileno(), self._sock.gettimeout(), view)
+        self._connection_on_socket().write_all(self._sock.gettimeout(), view)
         return len(view)
 
     def read(self, n=None):
@@ -69,6 +77,6 @@ def ssl(sock, keyfile=None, certfile=None):
         context.load_cert_chain(certfile, keyfile)
     connection = context._new_connection(False, None, None)
     connection.attach_fd(sock.fileno())
-    connection.run_on_fd(sock.fileno(), sock.gettimeout(), tls._HANDSHAKE)
+    connection.run_on_fd(sock.gettimeout(), tls._HANDSHAKE)
     connection.handshake_done = True
     return SSLObject(sock, connection)

@@ -444,7 +444,7 @@ class socket:
         """Receive into ``buffer`` (up to ``nbytes``, default its size);
         return the number of bytes received."""
         try:
-            target = _from_buffer(buffer, require_writable=True)
+            target = _from_buffer("char[]", buffer, True)
         except (TypeError, BufferError):
             target = writable_buffer(buffer, "recv_into")  # raises the stdlib's error
         if nbytes == 0 and type(nbytes) is int:

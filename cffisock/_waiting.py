@@ -37,8 +37,13 @@ def wait_fd(fd, events, deadline):
 
     Raises the socket timeout exception when the deadline passes, OSError if
     poll fails; retries poll on EINTR with the time that is left.  Error and
-    hang-up conditions count as ready: the following call reports them.
+    hang-up conditions count as ready: the following call reports them.  So
+    does a closed socket's -1 (which poll would ignore, sleeping until the
+    deadline): the following call fails with EBADF, as in CPython's
+    internal_select.
     """
+    if fd < 0:
+        return
     while True:
         if deadline is None:
             milliseconds = -1

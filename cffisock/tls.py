@@ -23,7 +23,9 @@ from cffisock._errors import oserror, timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._buffers import bytes_like, writable_buffer
-from cffisock._integers import INT_MAX as _INT_MAX, c_int
+from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
+from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, KEPT as _KEPT,
+                               new_buffer as _new_buffer, spare_buffers as _spare_buffers)
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,
@@ -123,8 +125,11 @@ _DEFAULT_OPTIONS = (
 _MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
 _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
 _OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
+_ssl_io = lib.cffisock_ssl_io
 _WOULD_BLOCK = (errno.EAGAIN, errno.EWOULDBLOCK)
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+_from_buffer = ffi.from_buffer
+_unpack = ffi.unpack
 #: What one connection's SSL holds in C memory once it has carried data
 #: (the state and both record buffers), for ffi.gc: PyPy's collector counts
 #: it, so that dropped connections are freed before their C memory piles up.
@@ -687,10 +692,19 @@ class _Connection:
             if not ok:
                 raise queue_error()
 
-    def run_on_fd(self, fd, timeout, operation, buffer=ffi.NULL, size=0, deadline=None):
-        """run() on socket descriptor ``fd`` with the socket's ``timeout``:
+    def run_on_fd(self, timeout, operation, buffer=ffi.NULL, size=0, deadline=None):
+        """run() on the attached descriptor with the socket's ``timeout``:
         wait with poll until the deadline (one per call unless given); a
-        non-blocking socket (timeout 0.0) raises SSLWantRead/WriteError."""
+        non-blocking socket (timeout 0.0) raises SSLWantRead/WriteError.
+
+        The first attempt is made here, without the waiting machinery:
+        most reads and writes complete at once."""
+        if self.fd != -1:  # else run() raises EBADF
+            result = _ssl_io(self.ssl, operation, buffer, size, self._outcomes[operation])
+            if result > 0:
+                return result
+        else:
+            result = None
         if deadline is None and timeout:
             deadline = deadline_after(timeout)
 
@@ -698,22 +712,24 @@ class _Connection:
             if timeout == 0.0:
                 raise tls_error(self.ssl, -1, lib.SSL_ERROR_WANT_WRITE if want_write
                                 else lib.SSL_ERROR_WANT_READ, 0, 0)
-            wait_fd(fd, POLLOUT if want_write else POLLIN, deadline)
+            # The descriptor as it is now: -1 once the socket was closed
+            # meanwhile (no wait; run() then raises EBADF).
+            wait_fd(self.fd, POLLOUT if want_write else POLLIN, deadline)
 
         try:
-            return self.run(operation, buffer, size, wait)
+            return self.run(operation, buffer, size, wait, result)
         except _socket_timeout:
             raise _socket_timeout("The %s operation timed out"
                                   % _OPERATION_NAMES[operation]) from None
 
-    def write_all(self, fd, timeout, view):
+    def write_all(self, timeout, view):
         """Send all of the cdata ``view``, one deadline for the whole call;
         partial writes continue from where they stopped."""
         size = view.__len__()
         deadline = deadline_after(timeout) if timeout else None
         total = 0
         while total < size:
-            total += self.run_on_fd(fd, timeout, _WRITE, view + total, size - total,
+            total += self.run_on_fd(timeout, _WRITE, view + total, size - total,
                                     deadline)
 
     def attach_fd(self, fd):
@@ -762,18 +778,20 @@ class _Connection:
             if data:
                 self._bridge[1].write(data)
 
-    def run(self, operation, buffer, size, wait):
+    def run(self, operation, buffer, size, wait, result=None):
         """Perform ``operation`` until it completes; return its byte count
-        (or SSL_shutdown's result)."""
+        (or SSL_shutdown's result).  ``result``: what a first attempt the
+        caller made returned (its outcome struct holds the rest), or None."""
         outcome = self._outcomes[operation]
         while True:
-            if self.fd == -1:
-                # Closed or detached, maybe by another thread while this one
-                # waited: the number may name another file by now.
-                raise oserror(errno.EBADF)
-            result = lib.cffisock_ssl_io(self.ssl, operation, buffer, size, outcome)
+            if result is None:
+                if self.fd == -1:
+                    # Closed or detached, maybe by another thread while this
+                    # one waited: the number may name another file by now.
+                    raise oserror(errno.EBADF)
+                result = _ssl_io(self.ssl, operation, buffer, size, outcome)
             if result > 0 or (operation == _SHUTDOWN and result == 0):
-                return outcome.done if operation in (_READ, _WRITE) else result
+                return result
             ssl_error = outcome.ssl_error
             if ssl_error == lib.SSL_ERROR_WANT_READ:
                 wait(False)
@@ -787,10 +805,11 @@ class _Connection:
                 wait(operation == _WRITE)
             elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno == EINTR
                   and not outcome.error_code):
-                continue  # PEP 475: the signal handlers ran; retry
+                pass  # PEP 475: the signal handlers ran; retry
             else:
                 raise tls_error(self.ssl, result, ssl_error, outcome.system_errno,
                                 outcome.error_code, self.server_hostname)
+            result = None
 
     # -- what the connection negotiated ---------------------------------------------------
 
@@ -866,6 +885,19 @@ class _Connection:
         if session == ffi.NULL:
             return None
         return SSLSession(ffi.gc(session, lib.SSL_SESSION_free))
+
+
+def _read_size(length, available=None):
+    """The byte count a read asks OpenSSL for, decided as the stdlib's
+    ``_ssl`` does: ``length`` is a C ssize_t; without a buffer it must not be
+    negative; into a buffer of ``available`` bytes, a ``length`` that is not
+    positive or exceeds the buffer means the whole buffer (never more)."""
+    length = c_ssize_t(length)
+    if available is None:
+        if length < 0:
+            raise ValueError("size should not be negative")
+        return length
+    return length if 0 < length <= available else available
 
 
 def _is_ip_address(encoded):
@@ -1020,9 +1052,13 @@ class SSLObject(_TLSMethods):
         try:
             if buffer is not None:
                 target = writable_buffer(buffer, "read")
-                return self._run(_READ, target, min(len, target.__len__()))
-            data = _new_uncleared("char[]", len)
-            return ffi.unpack(data, self._run(_READ, data, len))
+                size = _read_size(len, target.__len__())
+                return self._run(_READ, target, size) if size else 0
+            size = _read_size(len)
+            if not size:
+                return b""
+            data = _new_uncleared("char[]", size)
+            return ffi.unpack(data, self._run(_READ, data, size))
         except SSLZeroReturnError:
             return 0 if buffer is not None else b""
 
@@ -1074,7 +1110,7 @@ class SSLSocket(_TLSMethods, _socket):
         return self
 
     def _run(self, operation, buffer=ffi.NULL, size=0):
-        return self._connection.run_on_fd(self._fd, self._timeout, operation,
+        return self._connection.run_on_fd(self._timeout, operation,
                                           buffer, size)
 
     def do_handshake(self, block=False):
@@ -1111,17 +1147,36 @@ class SSLSocket(_TLSMethods, _socket):
 
     def read(self, len=1024, buffer=None):
         """Read up to ``len`` decrypted bytes (into ``buffer`` if given)."""
-        if buffer is not None:
-            target = writable_buffer(buffer, "read")
-            return self._read_into(target, min(len, target.__len__()))
-        data = _new_uncleared("char[]", len)
-        return ffi.unpack(data, self._read_into(data, len))
+        if buffer is None:
+            return self._read_bytes(len)
+        target = writable_buffer(buffer, "read")
+        return self._read_into(target, _read_size(len, target.__len__()))
+
+    def _read_bytes(self, size):
+        """read() without a buffer: through a spare receive buffer when
+        ``size`` allows, as the plain socket's recv."""
+        if type(size) is not int or not 0 < size <= _BUFFER_SIZE:
+            size = _read_size(size)
+            if size > _BUFFER_SIZE:
+                data = _new_uncleared("char[]", size)
+                return _unpack(data, self._read_into(data, size))
+            if not size:
+                return b""
+        try:
+            buffer = _spare_buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        try:
+            return _unpack(buffer, self._read_into(buffer, size))
+        finally:
+            if len(_spare_buffers) < _KEPT:
+                _spare_buffers.append(buffer)
 
     def _read_into(self, target, size):
-        if size == 0:
+        if not size:
             return 0
         try:
-            return self._run(_READ, target, size)
+            return self._connection.run_on_fd(self._timeout, _READ, target, size)
         except SSLZeroReturnError:
             return 0
         except SSLEOFError:
@@ -1132,20 +1187,25 @@ class SSLSocket(_TLSMethods, _socket):
     def write(self, data):
         """Encrypt and send ``data``; return the number of bytes taken."""
         view = bytes_like(data)
-        return self._run(_WRITE, view, view.__len__())
+        return self._connection.run_on_fd(self._timeout, _WRITE, view, view.__len__())
 
     def recv(self, buflen=1024, flags=0):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to recv() on %s"
                              % self.__class__)
-        return self.read(buflen)
+        return self._read_bytes(buflen)
 
     def recv_into(self, buffer, nbytes=None, flags=0):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to recv_into() on %s"
                              % self.__class__)
-        target = writable_buffer(buffer, "recv_into")
-        size = target.__len__() if not nbytes else nbytes
+        try:
+            target = _from_buffer("char[]", buffer, True)
+        except (TypeError, BufferError):
+            target = writable_buffer(buffer, "recv_into")  # raises the stdlib's error
+        size = target.__len__()
+        if nbytes is not None:
+            size = _read_size(nbytes, size)
         return self._read_into(target, size)
 
     def send(self, data, flags=0):
@@ -1159,7 +1219,7 @@ class SSLSocket(_TLSMethods, _socket):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to sendall() on %s"
                              % self.__class__)
-        self._connection.write_all(self._fd, self._timeout, bytes_like(data))
+        self._connection.write_all(self._timeout, bytes_like(data))
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""

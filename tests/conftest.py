@@ -6,8 +6,10 @@ not on sys.path).  Every socket is on loopback: 127.0.0.1, ::1, UNIX sockets
 or socketpair.
 """
 
+import contextlib
 import enum
 import os
+import signal
 import socket as stdlib_socket
 import threading
 
@@ -41,6 +43,49 @@ def free_port():
     with stdlib_socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def decoy_at(number):
+    """Make descriptor ``number`` (just released by a closed socket) name a
+    new stdlib socketpair end holding b"decoy"; yield ``(decoy, decoy_peer)``
+    and close all three afterwards.  A call that still used the old number
+    would take the decoy's data or write to its peer (see receive_now)."""
+    first, second = stdlib_socket.socketpair()
+    decoy, decoy_peer = (second, first) if second.fileno() == number else (first, second)
+    try:
+        if decoy.fileno() != number:
+            os.dup2(decoy.fileno(), number, inheritable=False)
+        decoy_peer.sendall(b"decoy")
+        yield decoy, decoy_peer
+    finally:
+        if decoy.fileno() != number:
+            os.close(number)
+        decoy.close()
+        decoy_peer.close()
+
+
+def receive_now(sock):
+    """What ``sock`` has received already (b'' if nothing), without waiting."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(100)
+    except BlockingIOError:
+        return b""
+
+
+@contextlib.contextmanager
+def sigalrm(handler, first, interval=0.0):
+    """SIGALRM to ``handler`` for the block, through setitimer: first after
+    ``first`` seconds, then every ``interval`` (0: once).  Afterwards the
+    timer is cancelled and the previous handler restored."""
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, first, interval)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def recv_exactly(sock, size, max_calls=100000):

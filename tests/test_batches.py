@@ -160,6 +160,16 @@ def test_bad_recvmmsg_arguments_raise(pair, arguments, exception):
     assert receiver.recvfrom(16)[0] == b"kept"  # nothing was consumed
 
 
+@pytest.mark.parametrize("method, call", [
+    ("recvmmsg", lambda sock: sock.recvmmsg(4, 64, 0, -1.0)),
+    ("recvmmsg_into", lambda sock: sock.recvmmsg_into([bytearray(8)], 0, -1.0)),
+])
+def test_a_negative_timeout_is_refused_in_the_callers_name(pair, method, call):
+    receiver, _ = pair
+    with pytest.raises(ValueError, match=r"^%s\(\) timeout must be a non-negative" % method):
+        call(receiver)
+
+
 def test_sendmmsg_sends_every_message_to_its_address(fd_leak_check):
     first, first_sender = udp_pair()
     second = stdlib.socket(stdlib.AF_INET, stdlib.SOCK_DGRAM)

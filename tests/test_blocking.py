@@ -19,7 +19,7 @@ import time
 import pytest
 
 import cffisock
-from conftest import free_port, open_fds, recv_exactly, same_outcome
+from conftest import free_port, open_fds, recv_exactly, same_outcome, sigalrm
 
 #: A host name glibc rejects without asking DNS (a label may have at most
 #: 63 bytes), so the gaierror path is taken with no traffic off the machine.
@@ -89,18 +89,10 @@ def saturated_listener():
 @pytest.fixture
 def alarm():
     """``alarm(handler, first, interval)``: SIGALRM via setitimer in the main
-    thread; the timer is cancelled and the old handler restored afterwards."""
-    old_handler = signal.getsignal(signal.SIGALRM)
-
-    def start(handler, first, interval=0.0):
-        signal.signal(signal.SIGALRM, handler)
-        signal.setitimer(signal.ITIMER_REAL, first, interval)
-
-    try:
-        yield start
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
+    thread (conftest's sigalrm) until the test ends."""
+    with contextlib.ExitStack() as stack:
+        yield lambda handler, first, interval=0.0: stack.enter_context(
+            sigalrm(handler, first, interval))
 
 
 @pytest.fixture
@@ -413,6 +405,18 @@ def test_thread_blocked_in_a_call_lets_the_main_thread_run(
         result = thread.result(timeout=10)
     assert count > 10000
     assert check(result)
+
+
+def test_waiting_on_a_socket_closed_meanwhile_ends_at_once():
+    """A call about to wait finds the socket closed by another thread (its
+    descriptor is -1 by then): the wait ends at once, so the call's retry
+    raises EBADF, instead of poll ignoring -1 and sleeping out the timeout.
+    (The race itself is in tests/stress: a waiting call on a closed socket.)"""
+    from cffisock._waiting import POLLIN, deadline_after, wait_fd
+
+    started = time.monotonic()
+    wait_fd(-1, POLLIN, deadline_after(5.0))
+    assert time.monotonic() - started < 1.0
 
 
 # -- EINTR and signal handlers (PEP 475) ---------------------------------------------------

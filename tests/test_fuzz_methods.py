@@ -409,6 +409,20 @@ def setsockopt_optlen_rule(level, option, value, optlen):
     return option_rule(numbers_fit, optlen)
 
 
+def getsockopt_rule(level, option, buflen):
+    """For IPPROTO_IP options from 64 on (netfilter's range) the kernel
+    reads the getsockopt buffer as input, and the stdlib hands it
+    uninitialised memory: its errno varies from one call to the next
+    (EPROTO, EBADMSG for option 83 on this VM), so only the OSError is
+    compared."""
+    rule = option_rule(in_c_int(level) and in_c_int(option), None)
+    if (rule is None and buflen is not None and level == cffisock.IPPROTO_IP
+            and isinstance(option, int) and option >= 64):
+        return Instead("OSError", "the kernel reads the stdlib's uninitialised buffer",
+                       unless=lambda reference: reference[:2] != ("raised", "OSError"))
+    return rule
+
+
 @budgets
 def test_socket_options_like_the_stdlib(fd_leak_check, budget):
     def check(family_kind, level, option, value, optlen, buflen):
@@ -422,8 +436,7 @@ def test_socket_options_like_the_stdlib(fd_leak_check, budget):
                 answer = sock.getsockopt(level, option, *(() if buflen is None else (buflen,)))
                 return "<varies>" if (level, option) in VOLATILE else answer
         assert_like_the_stdlib(set_option, setsockopt_optlen_rule(level, option, value, optlen))
-        assert_like_the_stdlib(get_option, option_rule(in_c_int(level) and in_c_int(option),
-                                                       None))
+        assert_like_the_stdlib(get_option, getsockopt_rule(level, option, buflen))
     fuzz(budget, check, socket_kinds(), st.one_of(st.sampled_from(LEVELS), integers()),
          st.one_of(st.integers(0, 70), integers()), option_values(),
          st.one_of(st.none(), st.integers(0, 64), integers()),

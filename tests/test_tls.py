@@ -1,6 +1,7 @@
 """cffisock.tls against the stdlib's ssl module as an independent peer, with
 certificates made by trustme; everything on 127.0.0.1."""
 
+import errno
 import hashlib
 import socket as stdlib_socket
 import ssl as stdlib_ssl
@@ -11,8 +12,8 @@ import trustme
 
 import cffisock
 from cffisock import tls
-from conftest import recv_exactly
-from tls_helpers import ThreadedServer, echo, server_context
+from conftest import decoy_at, receive_now, recv_exactly
+from tls_helpers import ThreadedServer, echo, read_until_eof, server_context
 
 
 @pytest.fixture
@@ -176,6 +177,29 @@ def test_spec_ssl_function_warns_writes_and_reads_until_eof(server_cert):
         thread.join(20)
         listener.close()
     assert received == [b"spec"]
+
+
+def test_spec_ssl_object_never_uses_its_closed_sockets_number(server_cert):
+    """The caller owns the socket under the spec's SSL object: once it is
+    closed, read and write raise OSError(EBADF), and a new socket that got
+    the number meanwhile is neither read from nor written to."""
+    def greet_then_wait(conn):
+        conn.sendall(b"hello")
+        return read_until_eof(conn)
+
+    with ThreadedServer(greet_then_wait, server_context("stdlib", server_cert)) as server:
+        raw = cffisock.create_connection(server.address, timeout=10)
+        with pytest.warns(DeprecationWarning):
+            ssl_object = cffisock.ssl(raw)
+        number = raw.fileno()
+        raw.close()
+        with decoy_at(number) as (decoy, decoy_peer):
+            for call, argument in ((ssl_object.read, 5), (ssl_object.write, b"data")):
+                with pytest.raises(OSError) as raised:
+                    call(argument)
+                assert raised.value.errno == errno.EBADF
+            assert receive_now(decoy_peer) == b"", "bytes were written to the new socket"
+            assert receive_now(decoy) == b"decoy", "the new socket's data was taken"
 
 
 def test_timeout_bounds_a_tls_read(ca, echo_server):

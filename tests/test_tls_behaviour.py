@@ -7,6 +7,7 @@ two must agree.  Everything is on 127.0.0.1.
 
 import hashlib
 import os
+import platform
 import random
 import select
 import socket as stdlib_socket
@@ -401,6 +402,57 @@ def test_recv_into_writes_into_the_callers_buffer(ca, server_cert, side):
     assert result == (6, 3, b"678.012345" + b"." * 14)
 
 
+def send_a_record_then_wait(conn):
+    conn.sendall(bytes(range(48)))  # what the reads below take, in one record
+    return read_until_eof(conn)
+
+
+def read_with_every_length(sock):
+    """Reads with lengths that are absent, zero, negative, too large or not
+    integers, into a window of a guarded buffer; the guard bytes around the
+    window show whether a read ever wrote past the buffer it was given."""
+    backing = bytearray(b"#" * 30)
+    window = memoryview(backing)[10:20]
+    calls = [
+        (sock.recv_into, window, 50), (sock.recv_into, window, -1),
+        (sock.recv_into, window, 0), (sock.read, 4, window), (sock.read, -3, window),
+        (sock.read, 0), (sock.recv, 0), (sock.read, -1), (sock.recv, -2),
+        (sock.recv_into, window, "5"), (sock.recv_into, window, 2 ** 70),
+        (sock.read, 3), (sock.recv, 1),
+    ]
+    results = [outcome(call, *args) for call, *args in calls]
+    return results, bytes(backing)
+
+
+RAISED = {name: ("raised", (name, None, None, None))
+          for name in ("ValueError", "TypeError", "OverflowError")}
+#: What read_with_every_length gets from a peer that sent bytes(range(48)).
+READS_OF_EVERY_LENGTH = (
+    [("returned", 10), ("returned", 10), ("returned", 10), ("returned", 4),
+     ("returned", 10), ("returned", b""), ("returned", b""), RAISED["ValueError"],
+     RAISED["ValueError"], RAISED["TypeError"], RAISED["OverflowError"],
+     ("returned", bytes(range(44, 47))), ("returned", bytes(range(47, 48)))],
+    b"#" * 10 + bytes(range(34, 44)) + b"#" * 10,
+)
+
+
+def test_read_lengths_follow_the_stdlib_and_never_pass_the_buffer(ca, server_cert):
+    """As CPython's _ssl: with a buffer, a length that is not positive or
+    exceeds it means the whole buffer; without one, 0 reads nothing and a
+    negative length is a ValueError.  (recv_into(buffer, 50) on a 10-byte
+    buffer once asked OpenSSL for 50 bytes.)  PyPy's ssl is no reference:
+    it clamps nbytes=2**70 to the buffer (and reads on), where CPython
+    raises OverflowError."""
+    sides = SIDES if platform.python_implementation() == "CPython" else ["cffisock"]
+    results = {}
+    for side in sides:
+        with ThreadedServer(send_a_record_then_wait, server_context("stdlib", server_cert)) as server:
+            with connect(side, client_context(side, ca), server.address) as sock:
+                results[side] = read_with_every_length(sock)
+    assert results["cffisock"] == READS_OF_EVERY_LENGTH
+    assert results.get("stdlib", READS_OF_EVERY_LENGTH) == READS_OF_EVERY_LENGTH
+
+
 # ---------------------------------------------------------------- broken peers
 
 GARBAGE = random.Random(20240601).randbytes(1024)
@@ -423,6 +475,12 @@ def close_after_client_hello(conn):
 
 
 def reset_after_client_hello(conn):
+    conn.recv(1)
+    conn.setsockopt(stdlib_socket.SOL_SOCKET, stdlib_socket.SO_LINGER,
+                    struct.pack("ii", 1, 0))  # the close sends RST
+
+
+def reset_after_a_byte(conn):
     conn.recv(1)
     conn.setsockopt(stdlib_socket.SOL_SOCKET, stdlib_socket.SO_LINGER,
                     struct.pack("ii", 1, 0))  # the close sends RST
@@ -484,6 +542,25 @@ def test_a_broken_peer_fails_like_the_stdlib(ca, server_cert, fd_leak_check, nam
             assert ours[1][0] == theirs[1][0]
     else:
         assert ours == theirs  # class and OpenSSL's reason
+
+
+@pytest.mark.parametrize("suppress_ragged_eofs", [True, False])
+def test_a_read_on_a_reset_connection_ends_as_a_ragged_eof(ca, server_cert,
+                                                           suppress_ragged_eofs):
+    """SSL_read_ex fails with ECONNRESET after the handshake: CPython 3.10+
+    reports an EOF in violation of the protocol (its SSL_read_ex returned
+    0), which suppress_ragged_eofs turns into b''; cffisock does the same."""
+    results = {}
+    for side in SIDES:
+        with ThreadedServer(reset_after_a_byte, server_context("stdlib", server_cert)) as server:
+            with connect(side, client_context(side, ca), server.address,
+                         suppress_ragged_eofs=suppress_ragged_eofs) as sock:
+                sock.sendall(b"x")
+                results[side] = outcome(sock.recv, 10)
+    assert results["cffisock"] == (("returned", b"") if suppress_ragged_eofs else
+                                   ("raised", ("SSLEOFError", None, None, None)))
+    if STDLIB_MAPS_UNEXPECTED_EOF:  # CPython 3.10 on, whose reads use SSL_read_ex
+        assert results["stdlib"] == results["cffisock"]
 
 
 @pytest.mark.parametrize("name", [name for name, (_, _, expected) in BROKEN_PEERS.items()
