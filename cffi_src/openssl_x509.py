@@ -53,6 +53,9 @@ void *X509_get_ext_d2i(const X509 *, int, int *, int *);
 
 X509_STORE *SSL_CTX_get_cert_store(const SSL_CTX *);
 int X509_STORE_add_cert(X509_STORE *, X509 *);
+int X509_check_ca(X509 *);
+int cffisock_store_size(X509_STORE *store);
+int cffisock_store_object(X509_STORE *store, int i, X509 **certificate);
 unsigned long X509_VERIFY_PARAM_get_flags(X509_VERIFY_PARAM *);
 int X509_VERIFY_PARAM_set_flags(X509_VERIFY_PARAM *, unsigned long);
 int X509_VERIFY_PARAM_clear_flags(X509_VERIFY_PARAM *, unsigned long);
@@ -71,6 +74,28 @@ int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out);
 # A GENERAL_NAME is a tagged union; this helper reads one entry of a
 # GENERAL_NAMES stack without declaring the union's layout in the cdef.
 CUSTOMIZATIONS = """
+/* A certificate store's objects, for cert_store_stats and get_ca_certs:
+   cffisock_store_object gives 1 and the certificate (owned by the store)
+   for a certificate, 2 for a CRL, 0 for anything else. */
+static int cffisock_store_size(X509_STORE *store)
+{
+    return sk_X509_OBJECT_num(X509_STORE_get0_objects(store));
+}
+
+static int cffisock_store_object(X509_STORE *store, int i, X509 **certificate)
+{
+    X509_OBJECT *object = sk_X509_OBJECT_value(X509_STORE_get0_objects(store), i);
+    switch (X509_OBJECT_get_type(object)) {
+    case X509_LU_X509:
+        *certificate = X509_OBJECT_get0_X509(object);
+        return 1;
+    case X509_LU_CRL:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
 static void cffisock_GENERAL_NAMES_free(OPENSSL_STACK *names)
 {
     GENERAL_NAMES_free((GENERAL_NAMES *)names);

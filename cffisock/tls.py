@@ -498,6 +498,36 @@ class SSLContext:
             "cache_full": lib.SSL_CTX_sess_cache_full(ctx),
         }
 
+    def _stored_certificates(self):
+        """``(certificates, crl_count)`` of the context's certificate store;
+        the ``X509 *`` are the store's.  Certificates of a ``capath``
+        directory are there only once a verification looked them up (as
+        with the stdlib)."""
+        store = lib.SSL_CTX_get_cert_store(self._ctx)
+        certificate = ffi.new("X509 **")
+        certificates, crls = [], 0
+        for index in range(lib.cffisock_store_size(store)):
+            kind = lib.cffisock_store_object(store, index, certificate)
+            if kind == 1:
+                certificates.append(certificate[0])
+            elif kind == 2:
+                crls += 1
+        return certificates, crls
+
+    def cert_store_stats(self):
+        """How many certificates (and of them CA certificates) and CRLs the
+        context's store holds: ``{'x509': ..., 'crl': ..., 'x509_ca': ...}``."""
+        certificates, crls = self._stored_certificates()
+        authorities = sum(1 for certificate in certificates if lib.X509_check_ca(certificate))
+        return {"x509": len(certificates), "crl": crls, "x509_ca": authorities}
+
+    def get_ca_certs(self, binary_form=False):
+        """The CA certificates of the context's store: dicts as getpeercert()
+        gives, or DER bytes with ``binary_form``."""
+        encode = der_bytes if binary_form else decode_certificate
+        return [encode(certificate) for certificate in self._stored_certificates()[0]
+                if lib.X509_check_ca(certificate)]
+
     # -- connections --------------------------------------------------------------------
 
     def _new_connection(self, server_side, server_hostname, session):
@@ -679,7 +709,10 @@ class _Connection:
         self._owner = weakref.ref(owner)
 
     def _set_hostname(self, hostname):
-        encoded = hostname.encode("idna") if isinstance(hostname, str) else bytes(hostname)
+        """SNI and the name to check, for ``hostname`` as _encode_hostname
+        made it (ASCII text: a second IDNA pass would refuse names the
+        stdlib takes, such as b'\\x01..')."""
+        encoded = hostname.encode("ascii")
         is_ip = _is_ip_address(encoded)
         if not is_ip:
             # SNI is sent whenever a host name (not an address) is given.

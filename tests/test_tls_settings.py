@@ -82,6 +82,26 @@ def test_post_handshake_authentication(ca, server_cert):
     assert ("email", "client@example.test") in threaded.result()
 
 
+def test_the_certificate_store_is_described_like_the_stdlibs(ca, server_cert, tmp_path):
+    """cert_store_stats and get_ca_certs (both forms) over a store holding
+    a CA and a leaf certificate, and over the system's default store."""
+    both = tmp_path / "ca-and-leaf.pem"
+    both.write_bytes(ca.cert_pem.bytes() + server_cert.cert_chain_pems[0].bytes())
+    described = {}
+    for name, module in (("stdlib", stdlib_ssl), ("cffisock", tls)):
+        context = module.SSLContext(module.PROTOCOL_TLS_CLIENT)
+        empty = (context.cert_store_stats(), context.get_ca_certs())
+        context.load_verify_locations(str(both))
+        default = module.create_default_context()
+        described[name] = (empty, context.cert_store_stats(), context.get_ca_certs(),
+                           context.get_ca_certs(binary_form=True),
+                           default.cert_store_stats(), default.get_ca_certs(True))
+    assert described["cffisock"][:2] == (({"x509": 0, "crl": 0, "x509_ca": 0}, []),
+                                         {"x509": 2, "crl": 0, "x509_ca": 1})
+    assert described["cffisock"][3] == [stdlib_ssl.PEM_cert_to_DER_cert(ca.cert_pem.bytes().decode())]
+    assert described["cffisock"] == described["stdlib"]
+
+
 def test_verify_flags_round_trip():
     context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
     context.verify_flags = tls.VERIFY_X509_STRICT | tls.VERIFY_X509_PARTIAL_CHAIN
