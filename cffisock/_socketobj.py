@@ -427,14 +427,22 @@ class socket:
         """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
         if type(bufsize) is not int:
             bufsize = index(bufsize)
-        if not 0 < bufsize <= _BUFFER_SIZE and not _receive_count(bufsize, flags, "recv"):
+        if 0 < bufsize <= _BUFFER_SIZE:  # _take_buffer inlined: the hot path
+            try:
+                buffer = _spare_buffers.pop()
+            except IndexError:
+                buffer = _scratch.new_buffer()
+        elif _receive_count(bufsize, flags, "recv"):
+            buffer = _new_uncleared("char[]", bufsize)
+        else:
             return b""  # as the stdlib: no system call for 0 bytes
-        buffer = _take_buffer(bufsize)
         try:
             received = _recv(self._fd, buffer, bufsize, flags)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recv,
                                  self._fd, buffer, bufsize, flags)
+            if received <= bufsize:
+                return _unpack(buffer, received)
             return _received_bytes(buffer, bufsize, received)
         finally:
             if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
