@@ -60,6 +60,10 @@ _describe = lib.cffisock_inet_describe
 _PEER = struct.Struct("=iI" + INET_ADDRESS_FORMAT)
 if ffi.offsetof("struct cffisock_peer", "storage") < _PEER.size:
     raise ImportError("struct cffisock_peer has an unexpected layout")
+#: Decoded peer addresses by the bytes that describe them (peer_address);
+#: emptied when it reaches _RECENT_PEERS entries.
+_recent_peers = {}
+_RECENT_PEERS = 256
 _addressof = ffi.addressof
 _buffer = ffi.buffer
 _htons = lib.htons
@@ -262,13 +266,27 @@ def inet_tuple(family, port, flowinfo, scope_id, host):
     return (host.decode("ascii"), port, flowinfo, scope_id)
 
 
-def peer_address(peer):
+def peer_address(peer, fields):
     """The Python form of the address in a ``struct cffisock_peer`` filled
-    by cffisock_recvfrom_peer or cffisock_accept_peer."""
-    described, length, *numeric = _PEER.unpack_from(_buffer(peer, _PEER.size))
-    if described:
-        return inet_tuple(*numeric)
-    return from_sockaddr(_addressof(peer, "storage"), length)
+    by cffisock_recvfrom_peer or cffisock_accept_peer; ``fields`` is the
+    buffer view of its leading fields (``_scratch.new_peer``).
+
+    An AF_INET or AF_INET6 peer is fully described by those bytes (the C
+    side zeroes them before it writes), so the addresses of recent peers are
+    kept by them: a datagram server that hears from the same peers again
+    gets their tuples without decoding them again."""
+    raw = fields[:]
+    address = _recent_peers.get(raw)
+    if address is not None:
+        return address
+    described, length, family, port, flowinfo, scope_id, host = _PEER.unpack_from(raw)
+    if not described:
+        return from_sockaddr(_addressof(peer, "storage"), length)
+    address = inet_tuple(family, port, flowinfo, scope_id, host)
+    if len(_recent_peers) >= _RECENT_PEERS:
+        _recent_peers.clear()
+    _recent_peers[raw] = address
+    return address
 
 
 def from_sockaddr(address, length):

@@ -10,6 +10,7 @@ kind stay allocated between calls.
 """
 
 from cffisock._buffers import new_uncleared
+from cffisock._ffi import ffi
 
 #: The size of a spare receive buffer: receives up to this size use one.
 BUFFER_SIZE = 65536
@@ -25,7 +26,14 @@ def new_buffer():
     return new_uncleared("char[]", BUFFER_SIZE)
 
 
+#: The bytes of a ``struct cffisock_peer`` before its sockaddr storage:
+#: the fields peer_address reads (and knows decoded addresses by).
+PEER_FIELDS = ffi.offsetof("struct cffisock_peer", "storage")
+
+
 def new_peer():
-    """A ``struct cffisock_peer`` for recvfrom/accept (uncleared: the C
-    helpers fill what Python reads)."""
-    return new_uncleared("struct cffisock_peer *")
+    """A ``(peer, fields)`` pair: a ``struct cffisock_peer`` for
+    recvfrom/accept (uncleared: the C helpers fill what Python reads) and a
+    buffer view of its PEER_FIELDS leading bytes, made once with it."""
+    peer = new_uncleared("struct cffisock_peer *")
+    return peer, ffi.buffer(peer, PEER_FIELDS)

@@ -354,12 +354,12 @@ class socket:
         return self._connect(address, False)
 
     def _accept(self):
-        peer = _new_peer()
+        peer, fields = _new_peer()
         fd = _accept_peer(self._fd, _SOCK_CLOEXEC, peer)
         if fd < 0:
             fd = retry(self, -fd, POLLIN, None, _accept_peer, self._fd, _SOCK_CLOEXEC, peer)
         try:
-            return fd, peer_address(peer)
+            return fd, peer_address(peer, fields)
         except BaseException:
             _close(fd)
             raise
@@ -469,12 +469,15 @@ class socket:
 
     def recvfrom(self, bufsize, flags=0):
         """Receive up to ``bufsize`` bytes; return ``(data, address)``."""
-        bufsize = index(bufsize)
+        if type(bufsize) is not int:
+            bufsize = index(bufsize)
         if not 0 < bufsize <= _BUFFER_SIZE:
             _receive_count(bufsize, flags, "recvfrom")  # 0 still asks the kernel, as the stdlib
         buffer = _take_buffer(bufsize)
         try:
             received, address = self._recvfrom(buffer, bufsize, flags)
+            if received <= bufsize:
+                return _unpack(buffer, received), address
             return _received_bytes(buffer, bufsize, received), address
         finally:
             if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
@@ -488,18 +491,19 @@ class socket:
 
     def _recvfrom(self, target, nbytes, flags):
         try:
-            peer = _spare_peers.pop()
+            spare = _spare_peers.pop()
         except IndexError:
-            peer = _new_peer()
+            spare = _new_peer()
+        peer = spare[0]
         try:
             received = _recvfrom_peer(self._fd, target, nbytes, flags, peer)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recvfrom_peer,
                                  self._fd, target, nbytes, flags, peer)
-            return received, peer_address(peer)
+            return received, peer_address(peer, spare[1])
         finally:
             if len(_spare_peers) < _KEPT:
-                _spare_peers.append(peer)
+                _spare_peers.append(spare)
 
     # -- messages and descriptors ---------------------------------------------------
 

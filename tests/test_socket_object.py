@@ -806,6 +806,28 @@ def test_udp_sendto_and_recvfrom_give_the_senders_address(with_flags):
         assert address == sender.getsockname()
 
 
+def test_recvfrom_and_accept_name_each_peer_among_more_than_are_remembered():
+    """300 UDP senders, each heard twice in turn, and 300 accepted
+    connections: every datagram and connection comes with its own peer's
+    address (cffisock keeps the decoded addresses of the last 256 peers)."""
+    with contextlib.ExitStack() as stack:
+        receiver = udp_bound(cffisock, stack)
+        receiver.setsockopt(cffisock.SOL_SOCKET, cffisock.SO_RCVBUF, 1 << 20)
+        senders = [udp_bound(stdlib_socket, stack) for _ in range(300)]
+        for round_ in range(2):
+            for number, sender in enumerate(senders):
+                sender.sendto(b"%d" % number, receiver.getsockname())
+            for _ in senders:
+                data, address = receiver.recvfrom(16)
+                assert address == senders[int(data)].getsockname()
+        listener = stack.enter_context(cffisock.create_server(("127.0.0.1", 0), backlog=32))
+        for _ in range(300):
+            with stdlib_socket.create_connection(listener.getsockname()) as client:
+                accepted, address = listener.accept()
+                accepted.close()
+                assert address == client.getsockname()
+
+
 def test_udp_recvfrom_into_honours_nbytes():
     with contextlib.ExitStack() as stack:
         receiver = udp_bound(cffisock, stack)
