@@ -125,17 +125,19 @@ def tls_error(ssl, result, ssl_error, system_errno, error_code, hostname=None):
     if ssl_error == lib.SSL_ERROR_WANT_WRITE:
         return SSLWantWriteError(lib.SSL_ERROR_WANT_WRITE,
                                  "The operation did not complete (write)")
+    if error_code and lib.ERR_GET_LIB(error_code) == lib.ERR_LIB_SYS:
+        # OpenSSL reports a system error, whose errno is the reason code:
+        # an OSError, as CPython's since gh-127257.
+        reason = lib.ERR_GET_REASON(error_code)
+        return OSError(reason, os.strerror(reason))
     if ssl_error == lib.SSL_ERROR_SYSCALL and not error_code:
-        # CPython's order: a call that returned 0 (SSL_read_ex and
-        # SSL_write_ex always do on failure) met an EOF in violation of the
-        # protocol, even when the system reported ECONNRESET or EPIPE (so a
-        # read on a reset connection ends like a ragged EOF); an I/O error
-        # of a call that returned -1 (handshake, shutdown) is an OSError.
-        if result == 0 or (result == -1 and not system_errno):
-            return SSLEOFError(8, "EOF occurred in violation of protocol")
-        if result == -1:
+        # As CPython since 3.13 (gh-115627): the system's error when it
+        # reported one (a read on a reset connection raises
+        # ConnectionResetError), else an EOF in violation of the protocol.
+        # (3.10-3.12 took any failed SSL_read_ex/SSL_write_ex for an EOF.)
+        if system_errno:
             return OSError(system_errno, os.strerror(system_errno))
-        return SSLSyscallError(lib.SSL_ERROR_SYSCALL, "Some I/O error occurred")
+        return SSLEOFError(8, "EOF occurred in violation of protocol")
     if error_code and lib.ERR_GET_LIB(error_code) == lib.ERR_LIB_SSL:
         reason = lib.ERR_GET_REASON(error_code)
         if reason == lib.SSL_R_UNEXPECTED_EOF_WHILE_READING:
