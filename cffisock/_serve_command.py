@@ -25,6 +25,7 @@ _HANDSHAKE_TIMEOUT = 10.0  # a client that does not finish its TLS handshake by 
 _JOIN_TIMEOUT = 10.0  # for the client threads, once their connections are shut down
 
 _log_lock = threading.Lock()
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _log(text):
@@ -98,7 +99,15 @@ class _EchoServer:
             thread = threading.Thread(target=self._serve_client, args=(conn, address),
                                       daemon=True)
             self._track(thread, conn)
-            thread.start()
+            # The thread starts with SIGTERM and SIGINT blocked (it inherits
+            # the mask), so the kernel delivers them to the main thread,
+            # whose accept() they interrupt; a client thread that took one
+            # would only retry its recv.
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                thread.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
             if once:
                 thread.join()
                 return
@@ -115,6 +124,7 @@ class _EchoServer:
         peer = "%s port %d" % address[:2]
         _log("accepted from %s" % peer)
         echoed = 0
+        ending = "ended by an unexpected error"  # replaced below
         try:
             if self._context is not None:
                 conn.settimeout(_HANDSHAKE_TIMEOUT)
@@ -128,12 +138,17 @@ class _EchoServer:
         except OSError as exc:
             ending = "%d bytes echoed, then %s" % (echoed, exc)
         finally:
-            with self._lock:
-                del self._clients[threading.current_thread()]
             conn.close()
             if self._slots is not None:
                 self._slots.release()
-        _log("closed %s (%s)" % (peer, ending))
+            try:
+                _log("closed %s (%s)" % (peer, ending))
+            finally:
+                # Last: close() joins the threads it finds here, so once a
+                # thread is gone from _clients it writes nothing more (a
+                # daemon thread writing while the interpreter exits is fatal).
+                with self._lock:
+                    del self._clients[threading.current_thread()]
 
     def close(self):
         """Close the listener, shut every client's connection down, and
