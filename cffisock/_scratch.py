@@ -1,13 +1,16 @@
 """Reusable C memory for the receive paths.
 
 With cffi, an allocation costs a good part of what a small receive's system
-call does, so receive buffers and peer structs are kept for reuse in lists:
-a call pops one (allocating only when none is spare) and appends it back
-when it is done.  ``list.pop``/``append`` are atomic (under the GIL and on
-PyPy), so two threads never hold the same one, and a signal handler that
-receives while a call is waiting gets its own.  At most KEPT spares of each
-kind stay allocated between calls.
+call does, so receive buffers and peer structs are kept for reuse in deques
+of at most KEPT: a call pops one (allocating only when none is spare) and
+appends it back when it is done (a full deque drops its oldest, which the
+collector frees).  ``deque.pop``/``append`` are atomic (under the GIL and
+on PyPy), so two threads never hold the same one, and a signal handler that
+receives while a call is waiting gets its own; unlike a list's, they never
+reallocate the deque's storage as it empties and fills.
 """
+
+from collections import deque
 
 from cffisock._buffers import new_uncleared
 from cffisock._ffi import ffi
@@ -17,8 +20,8 @@ BUFFER_SIZE = 65536
 #: How many spares of each kind are kept between calls.
 KEPT = 16
 
-spare_buffers = []
-spare_peers = []
+spare_buffers = deque(maxlen=KEPT)
+spare_peers = deque(maxlen=KEPT)
 
 
 def new_buffer():

@@ -42,9 +42,9 @@ _close = lib.cffisock_close
 _unpack = ffi.unpack
 _from_buffer = ffi.from_buffer
 _BUFFER_SIZE = _scratch.BUFFER_SIZE
-_KEPT = _scratch.KEPT
-_spare_buffers = _scratch.spare_buffers
-_give_buffer = _spare_buffers.append
+_take_spare = _scratch.spare_buffers.pop
+_give_spare = _scratch.spare_buffers.append
+_new_buffer = _scratch.new_buffer
 _spare_peers = _scratch.spare_peers
 _new_peer = _scratch.new_peer
 
@@ -425,17 +425,12 @@ class socket:
 
     def recv(self, bufsize, flags=0):
         """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
-        if type(bufsize) is not int:
-            bufsize = index(bufsize)
-        if 0 < bufsize <= _BUFFER_SIZE:  # _take_buffer inlined: the hot path
-            try:
-                buffer = _spare_buffers.pop()
-            except IndexError:
-                buffer = _scratch.new_buffer()
-        elif _receive_count(bufsize, flags, "recv"):
-            buffer = _new_uncleared("char[]", bufsize)
-        else:
-            return b""  # as the stdlib: no system call for 0 bytes
+        if type(bufsize) is not int or not 0 < bufsize <= _BUFFER_SIZE:
+            return self._recv_other_size(bufsize, flags)
+        try:  # _take_buffer inlined: the hot path
+            buffer = _take_spare()
+        except IndexError:
+            buffer = _new_buffer()
         try:
             received = _recv(self._fd, buffer, bufsize, flags)
             if received < 0:
@@ -445,8 +440,23 @@ class socket:
                 return _unpack(buffer, received)
             return _received_bytes(buffer, bufsize, received)
         finally:
-            if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
-                _give_buffer(buffer)
+            _give_spare(buffer)
+
+    def _recv_other_size(self, bufsize, flags):
+        """recv() of a ``bufsize`` other than an int of 1..BUFFER_SIZE:
+        converted and checked as the stdlib does; 0 returns b'' without a
+        system call, as the stdlib's; a larger one gets a buffer of its own."""
+        bufsize = index(bufsize)
+        if 0 < bufsize <= _BUFFER_SIZE:
+            return self.recv(bufsize, flags)
+        if not _receive_count(bufsize, flags, "recv"):
+            return b""
+        buffer = _new_uncleared("char[]", bufsize)
+        received = _recv(self._fd, buffer, bufsize, flags)
+        if received < 0:
+            received = retry(self, -received, POLLIN, None, _recv,
+                             self._fd, buffer, bufsize, flags)
+        return _received_bytes(buffer, bufsize, received)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer`` (up to ``nbytes``, default its size);
@@ -480,8 +490,8 @@ class socket:
                 return _unpack(buffer, received), address
             return _received_bytes(buffer, bufsize, received), address
         finally:
-            if bufsize <= _BUFFER_SIZE and len(_spare_buffers) < _KEPT:
-                _give_buffer(buffer)
+            if bufsize <= _BUFFER_SIZE:
+                _give_spare(buffer)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer``; return ``(nbytes, address)``."""
@@ -502,8 +512,7 @@ class socket:
                                  self._fd, target, nbytes, flags, peer)
             return received, peer_address(peer, spare[1])
         finally:
-            if len(_spare_peers) < _KEPT:
-                _spare_peers.append(spare)
+            _spare_peers.append(spare)
 
     # -- messages and descriptors ---------------------------------------------------
 
@@ -590,9 +599,9 @@ def _take_buffer(size):
     allows (the caller gives it back), else a new one."""
     if size <= _BUFFER_SIZE:
         try:
-            return _spare_buffers.pop()
+            return _take_spare()
         except IndexError:
-            return _scratch.new_buffer()
+            return _new_buffer()
     return _new_uncleared("char[]", size)
 
 

@@ -24,8 +24,8 @@ from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
-from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, KEPT as _KEPT,
-                               new_buffer as _new_buffer, spare_buffers as _spare_buffers)
+from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, new_buffer as _new_buffer,
+                               spare_buffers as _spare_buffers)
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,
@@ -1202,8 +1202,7 @@ class SSLSocket(_TLSMethods, _socket):
         try:
             return _unpack(buffer, self._read_into(buffer, size))
         finally:
-            if len(_spare_buffers) < _KEPT:
-                _spare_buffers.append(buffer)
+            _spare_buffers.append(buffer)
 
     def _read_into(self, target, size):
         if not size:
