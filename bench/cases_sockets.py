@@ -103,7 +103,7 @@ def _receive_rest(recv_into, buffer, received):
         received += got
 
 
-def _echo(lib, ffi, fd):
+def echo_peer(lib, ffi, fd):
     """The peer's work: the C echo loop until end of file."""
     check(lib.floor_echo(fd, ffi.new("char[]", MESSAGE_SIZE), MESSAGE_SIZE), "floor_echo")
 
@@ -130,7 +130,7 @@ def _ping_pong_sides(plan, lib, ffi):
         for transport in ("AF_UNIX", "TCP"):
             for name, module in SIDES:
                 mine, theirs = connected(module, transport)
-                fork_peer(stack, theirs, partial(_echo, lib, ffi, theirs.fileno()))
+                fork_peer(stack, theirs, partial(echo_peer, lib, ffi, theirs.fileno()))
                 stack.enter_context(mine)
                 if name == "C":
                     sides[transport + " C"] = floor_loop(
