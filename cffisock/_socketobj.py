@@ -445,18 +445,22 @@ class socket:
     def _recv_other_size(self, bufsize, flags):
         """recv() of a ``bufsize`` other than an int of 1..BUFFER_SIZE:
         converted and checked as the stdlib does; 0 returns b'' without a
-        system call, as the stdlib's; a larger one gets a buffer of its own."""
+        system call, as the stdlib's; a larger one gets a buffer of its own.
+        (No recursion into recv(): on Python 3.9 and PyPy, index(True) is
+        still a bool.)"""
         bufsize = index(bufsize)
-        if 0 < bufsize <= _BUFFER_SIZE:
-            return self.recv(bufsize, flags)
-        if not _receive_count(bufsize, flags, "recv"):
+        if not 0 < bufsize <= _BUFFER_SIZE and not _receive_count(bufsize, flags, "recv"):
             return b""
-        buffer = _new_uncleared("char[]", bufsize)
-        received = _recv(self._fd, buffer, bufsize, flags)
-        if received < 0:
-            received = retry(self, -received, POLLIN, None, _recv,
-                             self._fd, buffer, bufsize, flags)
-        return _received_bytes(buffer, bufsize, received)
+        buffer = _take_buffer(bufsize)
+        try:
+            received = _recv(self._fd, buffer, bufsize, flags)
+            if received < 0:
+                received = retry(self, -received, POLLIN, None, _recv,
+                                 self._fd, buffer, bufsize, flags)
+            return _received_bytes(buffer, bufsize, received)
+        finally:
+            if bufsize <= _BUFFER_SIZE:
+                _give_spare(buffer)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer`` (up to ``nbytes``, default its size);

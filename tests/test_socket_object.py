@@ -16,6 +16,7 @@ import socket as stdlib_socket
 import struct
 import uuid
 import warnings
+from operator import index as operator_index
 
 import pytest
 
@@ -826,6 +827,29 @@ def test_recvfrom_and_accept_name_each_peer_among_more_than_are_remembered():
                 accepted, address = listener.accept()
                 accepted.close()
                 assert address == client.getsockname()
+
+
+class Size:
+    """An integer-like object (``__index__``), as a recv size."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __index__(self):
+        return self.value
+
+
+@pytest.mark.parametrize("size", [True, Size(2), Size(1 << 17)], ids=["bool", "index", "large"])
+def test_recv_takes_integer_like_sizes_like_the_stdlib(size):
+    """(On Python 3.9 and PyPy, operator.index(True) is still a bool: a recv
+    that converted it and called itself again never returned.)"""
+    received = {}
+    for module in (stdlib_socket, cffisock):
+        a, b = module.socketpair()
+        with a, b:
+            a.sendall(b"abc")
+            received[module.__name__] = b.recv(size)
+    assert received["cffisock"] == received["socket"] == b"abc"[:operator_index(size)]
 
 
 def test_udp_recvfrom_into_honours_nbytes():
