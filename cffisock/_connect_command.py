@@ -26,6 +26,7 @@ import sys
 import threading
 
 import cffisock
+from cffisock._threads import start_shielded
 from cffisock._waiting import POLLIN, POLLOUT, wait_fd
 
 _CHUNK = 65536
@@ -147,7 +148,7 @@ class _Session:
     def run(self):
         """Copy both ways until the session ends; return the exit status."""
         # A daemon: it may stay blocked reading a terminal after the peer closed.
-        threading.Thread(target=self._send_input, daemon=True).start()
+        start_shielded(threading.Thread(target=self._send_input, daemon=True))
         try:
             self._receive()
         except OSError as exc:

@@ -19,13 +19,13 @@ import threading
 from time import monotonic
 
 import cffisock
+from cffisock._threads import start_shielded
 
 _CHUNK = 65536
 _HANDSHAKE_TIMEOUT = 10.0  # a client that does not finish its TLS handshake by then is dropped
 _JOIN_TIMEOUT = 10.0  # for the client threads, once their connections are shut down
 
 _log_lock = threading.Lock()
-_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _log(text):
@@ -99,15 +99,7 @@ class _EchoServer:
             thread = threading.Thread(target=self._serve_client, args=(conn, address),
                                       daemon=True)
             self._track(thread, conn)
-            # The thread starts with SIGTERM and SIGINT blocked (it inherits
-            # the mask), so the kernel delivers them to the main thread,
-            # whose accept() they interrupt; a client thread that took one
-            # would only retry its recv.
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-            try:
-                thread.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            start_shielded(thread)  # SIGTERM and Ctrl-C stay the main thread's
             if once:
                 thread.join()
                 return
