@@ -29,6 +29,17 @@ def new_buffer():
     return new_uncleared("char[]", BUFFER_SIZE)
 
 
+def take_buffer(size):
+    """A receive buffer of at least ``size`` bytes: a spare one when the size
+    allows (the caller gives it back to spare_buffers), else a new one."""
+    if size <= BUFFER_SIZE:
+        try:
+            return spare_buffers.pop()
+        except IndexError:
+            return new_buffer()
+    return new_uncleared("char[]", size)
+
+
 #: The bytes of a ``struct cffisock_peer`` before its sockaddr storage:
 #: the fields peer_address reads (and knows decoded addresses by).
 PEER_FIELDS = ffi.offsetof("struct cffisock_peer", "storage")

@@ -19,7 +19,7 @@ from operator import index
 from cffisock import _timeouts
 from cffisock import _batches, _messages, _scratch
 from cffisock._address import from_sockaddr, new_sockaddr, peer_address, to_sockaddr
-from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
+from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
@@ -45,6 +45,7 @@ _BUFFER_SIZE = _scratch.BUFFER_SIZE
 _take_spare = _scratch.spare_buffers.pop
 _give_spare = _scratch.spare_buffers.append
 _new_buffer = _scratch.new_buffer
+_take_buffer = _scratch.take_buffer
 _spare_peers = _scratch.spare_peers
 _new_peer = _scratch.new_peer
 
@@ -596,17 +597,6 @@ def _received_bytes(buffer, bufsize, received):
     if received <= bufsize:
         return _unpack(buffer, received)
     return _unpack(buffer, bufsize) + bytes(received - bufsize)
-
-
-def _take_buffer(size):
-    """A receive buffer of at least ``size`` bytes: a spare one when the size
-    allows (the caller gives it back), else a new one."""
-    if size <= _BUFFER_SIZE:
-        try:
-            return _take_spare()
-        except IndexError:
-            return _new_buffer()
-    return _new_uncleared("char[]", size)
 
 
 def _is_c_int(value):

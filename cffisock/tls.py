@@ -24,8 +24,8 @@ from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
-from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, new_buffer as _new_buffer,
-                               spare_buffers as _spare_buffers)
+from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, spare_buffers as _spare_buffers,
+                               take_buffer as _take_buffer)
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,
@@ -506,8 +506,8 @@ class SSLContext:
         store = lib.SSL_CTX_get_cert_store(self._ctx)
         certificate = ffi.new("X509 **")
         certificates, crls = [], 0
-        for index in range(lib.cffisock_store_size(store)):
-            kind = lib.cffisock_store_object(store, index, certificate)
+        for position in range(lib.cffisock_store_size(store)):
+            kind = lib.cffisock_store_object(store, position, certificate)
             if kind == 1:
                 certificates.append(certificate[0])
             elif kind == 2:
@@ -1190,19 +1190,14 @@ class SSLSocket(_TLSMethods, _socket):
         ``size`` allows, as the plain socket's recv."""
         if type(size) is not int or not 0 < size <= _BUFFER_SIZE:
             size = _read_size(size)
-            if size > _BUFFER_SIZE:
-                data = _new_uncleared("char[]", size)
-                return _unpack(data, self._read_into(data, size))
             if not size:
                 return b""
-        try:
-            buffer = _spare_buffers.pop()
-        except IndexError:
-            buffer = _new_buffer()
+        buffer = _take_buffer(size)
         try:
             return _unpack(buffer, self._read_into(buffer, size))
         finally:
-            _spare_buffers.append(buffer)
+            if size <= _BUFFER_SIZE:
+                _spare_buffers.append(buffer)
 
     def _read_into(self, target, size):
         if not size:
