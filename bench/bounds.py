@@ -27,8 +27,8 @@ import run  # noqa: F401 (puts the checkout's cffisock first, as the runner does
 
 import cffisock
 import floor
-from cases_sockets import MESSAGE_SIZE, connected, echo_peer, receive_total, send_chunks, \
-    serve_rounds
+from cases_sockets import MESSAGE_SIZE, connected, echo_peer, ping_pong, receive_total, \
+    send_chunks, send_recv, serve_rounds
 from cffisock._ffi import ffi, lib
 from common import fork_peer, pin_processes, timed_loop
 
@@ -56,23 +56,11 @@ class Minimal:
         return _recv(self._fd, target, len(target), flags)
 
 
-def _send_recv(operations, send, recv, data, size):
-    for _ in range(operations):
-        send(data)
-        recv(size)
-
-
 def _send_recv_raw(operations, a, b, data, size):
     buffer = ffi.new("char[]", size)
     for _ in range(operations):
         _send(a, data, size, 0)
         _unpack(buffer, _recv(b, buffer, size, 0))
-
-
-def _ping_pong(operations, sendall, recv_into, message, buffer):
-    for _ in range(operations):
-        sendall(message)
-        recv_into(buffer)  # a 64 B echo over loopback comes in one piece
 
 
 def _ping_pong_raw(operations, fd, message, buffer):
@@ -99,7 +87,7 @@ def send_recv_sides(stack, operations):
             continue
         if name == "minimal":
             a, b = Minimal(a), Minimal(b)
-        sides[name] = timed_loop(_send_recv, operations, a.send, b.recv, data, MESSAGE_SIZE)
+        sides[name] = timed_loop(send_recv, operations, a.send, b.recv, data, MESSAGE_SIZE)
     return sides
 
 
@@ -115,7 +103,7 @@ def ping_pong_sides(stack, operations, transport, floor_lib, floor_ffi):
             sides[name] = timed_loop(_ping_pong_raw, operations, mine.fileno(), message, buffer)
             continue
         sock = Minimal(mine) if name == "minimal" else mine
-        sides[name] = timed_loop(_ping_pong, operations, sock.sendall, sock.recv_into,
+        sides[name] = timed_loop(ping_pong, operations, sock.sendall, sock.recv_into,
                                  message, buffer)
     return sides
 
@@ -161,7 +149,7 @@ def bulk_sides(stack, total, rounds, varying):
     return sides
 
 
-def interleaved(sides, rounds, warmup, higher_is_better=False):
+def interleaved(sides, rounds, warmup):
     """Median per-round ratio of each side to the stdlib's."""
     ratios = {name: [] for name in sides}
     for number in range(warmup + rounds):

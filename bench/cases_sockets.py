@@ -30,7 +30,7 @@ SIDES = [*MODULES.items(), ("C", stdlib_socket)]
 # -- (1) same-thread send+recv --------------------------------------------------------
 
 
-def _send_recv(operations, send, recv, data, size):
+def send_recv(operations, send, recv, data, size):
     for _ in range(operations):
         send(data)
         recv(size)
@@ -48,7 +48,7 @@ def _send_recv_sides(plan, lib, ffi):
                 a.settimeout(timeout)
                 b.settimeout(timeout)
                 sides[name + suffix] = timed_loop(
-                    _send_recv, operations, a.send, b.recv, data, MESSAGE_SIZE)
+                    send_recv, operations, a.send, b.recv, data, MESSAGE_SIZE)
         a, b = _pair(stack, stdlib_socket)
         sides["C"] = floor_loop(lib.floor_send_recv, operations, a.fileno(), b.fileno(),
                                 ffi.new("char[]", data), MESSAGE_SIZE)
@@ -82,7 +82,7 @@ SEND_RECV = Case(
 # -- (2) ping-pong with a forked C echo peer ------------------------------------------
 
 
-def _ping_pong(operations, sendall, recv_into, message, buffer):
+def ping_pong(operations, sendall, recv_into, message, buffer):
     size = len(message)
     for _ in range(operations):
         sendall(message)
@@ -138,7 +138,7 @@ def _ping_pong_sides(plan, lib, ffi):
                         ffi.new("char[]", message), MESSAGE_SIZE)
                 else:
                     sides["%s %s" % (transport, name)] = timed_loop(
-                        _ping_pong, operations, mine.sendall, mine.recv_into,
+                        ping_pong, operations, mine.sendall, mine.recv_into,
                         message, bytearray(MESSAGE_SIZE))
         yield sides
 
