@@ -299,7 +299,7 @@ def test_getnameinfo_numeric_like_the_stdlib(fd_leak_check, budget):
 # -- gethostbyname, gethostbyname_ex -------------------------------------------------------
 
 
-def host_rule(host):
+def host_rule(host, name):
     if ON_PYPY and host == "":
         return Instead("herror", "PyPy's herror has no h_errno",
                        unless=lambda reference: reference[:2] != ("raised", "herror"))
@@ -309,6 +309,13 @@ def host_rule(host):
         return Instead(("gaierror", "herror", "TypeError"), "PyPy's gethostby* take only "
                        "str, whose IDNA codec refuses what bytes pass",
                        unless=lambda reference: reference[0] == "returned")
+    if name == "gethostbyname_ex" and host in ("<broadcast>", b"<broadcast>"):
+        # glibc refuses it without a query; CPython then reports the
+        # thread's global h_errno, left by whatever ran before, so its code
+        # varies (test_resolver.py::test_gethostbyname_ex_error_code_does_
+        # not_depend_on_history): only the herror is compared.
+        return Instead("herror", "CPython's h_errno here depends on earlier calls",
+                       unless=lambda reference: reference[:2] != ("raised", "herror"))
     return None
 
 
@@ -328,7 +335,7 @@ def test_gethostbyname_like_the_stdlib(fd_leak_check, budget, name):
     strategy = hosts(cffisock.AF_INET, numeric=dotted if name == "gethostbyname_ex" else None)
     def check(host):
         assert_like_the_stdlib(lambda module: getattr(module, name)(
-            stdlib_host(host) if module is stdlib else host), host_rule(host))
+            stdlib_host(host) if module is stdlib else host), host_rule(host, name))
     fuzz(budget, check, strategy, scale=0.5)
 
 
