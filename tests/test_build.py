@@ -10,6 +10,8 @@ import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+import _cffi_backend
+
 import cffisock
 
 PACKAGE = Path(cffisock.__file__).resolve().parent
@@ -19,8 +21,14 @@ def import_copy(tmp_path, break_copy):
     copy = tmp_path / "cffisock"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     break_copy(copy)
-    env = dict(os.environ, PYTHONPATH=str(tmp_path))
-    return subprocess.run([sys.executable, "-c", "import cffisock"],
+    # -S: no site, so an editable install's import hook (which would find
+    # the checkout's modules for what the copy lacks) is not loaded; the
+    # copy and cffi's backend are all the path holds.
+    path = [str(tmp_path)]
+    if hasattr(_cffi_backend, "__file__"):  # built into PyPy
+        path.append(os.path.dirname(_cffi_backend.__file__))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    return subprocess.run([sys.executable, "-S", "-c", "import cffisock"],
                           capture_output=True, text=True, env=env, cwd=str(tmp_path),
                           timeout=60)
 

@@ -305,6 +305,14 @@ def half_a_client_hello():
     return hello[:len(hello) // 2]
 
 
+def send_and_end(raw, data):
+    """Send ``data`` and shut down the sending side; the server may refuse
+    and close first (EPIPE, ECONNRESET, ENOTCONN), which ends it too."""
+    with contextlib.suppress(OSError):
+        raw.sendall(data)
+        raw.shutdown(stdlib_socket.SHUT_WR)
+
+
 def server_outcome(side, server_cert, data):
     """A ``side`` TLS server accepts a raw client that sends ``data`` and
     shuts down its sending side; return the server's exception and
@@ -312,8 +320,7 @@ def server_outcome(side, server_cert, data):
     with SSL_SIDES[side].create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(TIMEOUT)
         with stdlib_socket.create_connection(listener.getsockname(), timeout=TIMEOUT) as raw:
-            sender = threading.Thread(target=lambda: (raw.sendall(data),
-                                                      raw.shutdown(stdlib_socket.SHUT_WR)))
+            sender = threading.Thread(target=send_and_end, args=(raw, data))
             sender.start()
             conn, _ = listener.accept()
             conn.settimeout(TIMEOUT)
