@@ -31,13 +31,20 @@ def new_buffer():
 
 def take_buffer(size):
     """A receive buffer of at least ``size`` bytes: a spare one when the size
-    allows (the caller gives it back to spare_buffers), else a new one."""
+    allows, else a new one.  The caller hands it to give_buffer when done."""
     if size <= BUFFER_SIZE:
         try:
             return spare_buffers.pop()
         except IndexError:
             return new_buffer()
     return new_uncleared("char[]", size)
+
+
+def give_buffer(buffer, size):
+    """Keep ``buffer``, which take_buffer(``size``) returned, as a spare if
+    it is one of the spare size (a larger one is left to the collector)."""
+    if size <= BUFFER_SIZE:
+        spare_buffers.append(buffer)
 
 
 #: The bytes of a ``struct cffisock_peer`` before its sockaddr storage:

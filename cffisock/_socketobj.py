@@ -46,6 +46,7 @@ _take_spare = _scratch.spare_buffers.pop
 _give_spare = _scratch.spare_buffers.append
 _new_buffer = _scratch.new_buffer
 _take_buffer = _scratch.take_buffer
+_give_buffer = _scratch.give_buffer
 _spare_peers = _scratch.spare_peers
 _new_peer = _scratch.new_peer
 
@@ -460,8 +461,7 @@ class socket:
                                  self._fd, buffer, bufsize, flags)
             return _received_bytes(buffer, bufsize, received)
         finally:
-            if bufsize <= _BUFFER_SIZE:
-                _give_spare(buffer)
+            _give_buffer(buffer, bufsize)
 
     def recv_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer`` (up to ``nbytes``, default its size);
@@ -495,8 +495,7 @@ class socket:
                 return _unpack(buffer, received), address
             return _received_bytes(buffer, bufsize, received), address
         finally:
-            if bufsize <= _BUFFER_SIZE:
-                _give_spare(buffer)
+            _give_buffer(buffer, bufsize)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer``; return ``(nbytes, address)``."""

@@ -24,7 +24,7 @@ from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
-from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, spare_buffers as _spare_buffers,
+from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, give_buffer as _give_buffer,
                                take_buffer as _take_buffer)
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import (  # noqa: F401 (public names)
@@ -127,7 +127,6 @@ _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
 _OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
 _ssl_io = lib.cffisock_ssl_io
 _WOULD_BLOCK = (errno.EAGAIN, errno.EWOULDBLOCK)
-_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 _from_buffer = ffi.from_buffer
 _unpack = ffi.unpack
 #: What one connection's SSL holds in C memory once it has carried data
@@ -632,9 +631,13 @@ class MemoryBIO:
     def read(self, size=-1):
         """Take up to ``size`` bytes (all if negative)."""
         size = self.pending if size < 0 else min(size, self.pending)
-        buffer = _new_uncleared("char[]", size)
-        count = lib.BIO_read(self._bio, buffer, size) if size else 0
-        return ffi.unpack(buffer, max(count, 0))
+        if not size:
+            return b""
+        buffer = _take_buffer(size)
+        try:
+            return _unpack(buffer, max(lib.BIO_read(self._bio, buffer, size), 0))
+        finally:
+            _give_buffer(buffer, size)
 
     def write(self, data):
         """Append bytes; return how many."""
@@ -743,8 +746,7 @@ class _Connection:
 
         def wait(want_write):
             if timeout == 0.0:
-                raise tls_error(self.ssl, -1, lib.SSL_ERROR_WANT_WRITE if want_write
-                                else lib.SSL_ERROR_WANT_READ, 0, 0)
+                self.raise_want(want_write)
             # The descriptor as it is now: -1 once the socket was closed
             # meanwhile (no wait; run() then raises EBADF).
             wait_fd(self.fd, POLLOUT if want_write else POLLIN, deadline)
@@ -754,6 +756,12 @@ class _Connection:
         except _socket_timeout:
             raise _socket_timeout("The %s operation timed out"
                                   % _OPERATION_NAMES[operation]) from None
+
+    def raise_want(self, want_write):
+        """The ``wait`` of a call that must not wait (memory BIOs, a
+        non-blocking socket): raise SSLWantWriteError or SSLWantReadError."""
+        raise tls_error(self.ssl, -1, lib.SSL_ERROR_WANT_WRITE if want_write
+                        else lib.SSL_ERROR_WANT_READ, 0, 0)
 
     def write_all(self, timeout, view):
         """Send all of the cdata ``view``, one deadline for the whole call;
@@ -781,11 +789,12 @@ class _Connection:
         cffisock MemoryBIOs are handed to OpenSSL directly.  Other objects
         with the MemoryBIO interface (the stdlib's ``ssl.MemoryBIO``, which
         asyncio passes) are bridged: bytes are moved between them and two
-        internal MemoryBIOs around each operation (``pump_in``/``pump_out``).
+        internal MemoryBIOs around each operation (``pump_in``/``pump_out``);
+        ``bridge`` holds them, or None.
         """
-        self._bridge = None
+        self.bridge = None
         if not (isinstance(incoming, MemoryBIO) and isinstance(outgoing, MemoryBIO)):
-            self._bridge = (incoming, outgoing)
+            self.bridge = (incoming, outgoing)
             incoming, outgoing = MemoryBIO(), MemoryBIO()
         # SSL_set_bio takes over one reference of each BIO; the MemoryBIO
         # objects keep theirs.
@@ -796,20 +805,18 @@ class _Connection:
 
     def pump_in(self):
         """Bridged BIOs: move the caller's incoming bytes (and EOF) in."""
-        if self._bridge is not None:
-            theirs, ours = self._bridge[0], self._bios[0]
-            data = theirs.read()
-            if data:
-                ours.write(data)
-            if theirs.eof and not ours._eof_written:
-                ours.write_eof()
+        theirs, ours = self.bridge[0], self._bios[0]
+        data = theirs.read()
+        if data:
+            ours.write(data)
+        if theirs.eof and not ours._eof_written:
+            ours.write_eof()
 
     def pump_out(self):
         """Bridged BIOs: move the records OpenSSL wrote to the caller's BIO."""
-        if self._bridge is not None:
-            data = self._bios[1].read()
-            if data:
-                self._bridge[1].write(data)
+        data = self._bios[1].read()
+        if data:
+            self.bridge[1].write(data)
 
     def run(self, operation, buffer, size, wait, result=None):
         """Perform ``operation`` until it completes; return its byte count
@@ -931,6 +938,21 @@ def _read_size(length, available=None):
             raise ValueError("size should not be negative")
         return length
     return length if 0 < length <= available else available
+
+
+def _read_bytes(size, read_into):
+    """A read without a buffer: ``size`` checked as _read_size does, then
+    the bytes ``read_into(buffer, size)`` stored, through a spare receive
+    buffer when ``size`` allows (as the plain socket's recv)."""
+    if type(size) is not int or not 0 < size <= _BUFFER_SIZE:
+        size = _read_size(size)
+        if not size:
+            return b""
+    buffer = _take_buffer(size)
+    try:
+        return _unpack(buffer, read_into(buffer, size))
+    finally:
+        _give_buffer(buffer, size)
 
 
 def _is_ip_address(encoded):
@@ -1064,14 +1086,12 @@ class SSLObject(_TLSMethods):
         connection.owner = self
 
     def _run(self, operation, buffer=ffi.NULL, size=0):
-        def give_up(want_write):
-            raise tls_error(self._connection.ssl, -1,
-                            lib.SSL_ERROR_WANT_WRITE if want_write else lib.SSL_ERROR_WANT_READ,
-                            0, 0)
         connection = self._connection
+        if connection.bridge is None:
+            return connection.run(operation, buffer, size, connection.raise_want)
         connection.pump_in()
         try:
-            return connection.run(operation, buffer, size, give_up)
+            return connection.run(operation, buffer, size, connection.raise_want)
         finally:
             connection.pump_out()
 
@@ -1083,17 +1103,15 @@ class SSLObject(_TLSMethods):
     def read(self, len=1024, buffer=None):
         """Decrypt up to ``len`` bytes (into ``buffer`` if given)."""
         try:
-            if buffer is not None:
-                target = writable_buffer(buffer, "read")
-                size = _read_size(len, target.__len__())
-                return self._run(_READ, target, size) if size else 0
-            size = _read_size(len)
-            if not size:
-                return b""
-            data = _new_uncleared("char[]", size)
-            return ffi.unpack(data, self._run(_READ, data, size))
+            if buffer is None:
+                return _read_bytes(len, self._read_into)
+            target = writable_buffer(buffer, "read")
+            return self._read_into(target, _read_size(len, target.__len__()))
         except SSLZeroReturnError:
             return 0 if buffer is not None else b""
+
+    def _read_into(self, target, size):
+        return self._run(_READ, target, size) if size else 0
 
     def write(self, data):
         """Encrypt ``data``; return the number of bytes taken."""
@@ -1181,23 +1199,9 @@ class SSLSocket(_TLSMethods, _socket):
     def read(self, len=1024, buffer=None):
         """Read up to ``len`` decrypted bytes (into ``buffer`` if given)."""
         if buffer is None:
-            return self._read_bytes(len)
+            return _read_bytes(len, self._read_into)
         target = writable_buffer(buffer, "read")
         return self._read_into(target, _read_size(len, target.__len__()))
-
-    def _read_bytes(self, size):
-        """read() without a buffer: through a spare receive buffer when
-        ``size`` allows, as the plain socket's recv."""
-        if type(size) is not int or not 0 < size <= _BUFFER_SIZE:
-            size = _read_size(size)
-            if not size:
-                return b""
-        buffer = _take_buffer(size)
-        try:
-            return _unpack(buffer, self._read_into(buffer, size))
-        finally:
-            if size <= _BUFFER_SIZE:
-                _spare_buffers.append(buffer)
 
     def _read_into(self, target, size):
         if not size:
@@ -1220,7 +1224,7 @@ class SSLSocket(_TLSMethods, _socket):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to recv() on %s"
                              % self.__class__)
-        return self._read_bytes(buflen)
+        return _read_bytes(buflen, self._read_into)
 
     def recv_into(self, buffer, nbytes=None, flags=0):
         if flags:
