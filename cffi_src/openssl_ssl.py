@@ -251,12 +251,15 @@ static void cffisock_set_password_callback(SSL_CTX *ctx, int enabled)
 }
 
 /* One TLS operation with its outcome read together: the error queue is
-   cleared before the call; after it, SSL_get_error, errno and the last
-   queued error are read before anything else can run (and the queue is
-   left empty).  operation: 0 handshake, 1 read, 2 write, 3 shutdown.
-   Returns the byte count of a read or write that succeeded, else what
-   OpenSSL's call returned (1 for a finished handshake or shutdown, 0 for a
-   shutdown half done, <= 0 for a failure the outcome describes). */
+   emptied before the call (SSL_get_error needs it empty; clearing costs
+   more than looking, so only a queue that holds something is cleared);
+   after a call that did not succeed, errno, SSL_get_error and the last
+   queued error are read into *outcome before anything else can run (and
+   the queue is left empty).  operation: 0 handshake, 1 read, 2 write,
+   3 shutdown.  Returns the byte count of a read or write that succeeded,
+   else what OpenSSL's call returned (1 for a finished handshake or
+   shutdown, with *outcome untouched; 0 for a shutdown half done, <= 0 for
+   a failure the outcome describes). */
 struct cffisock_ssl_outcome {
     int ssl_error;
     int system_errno;
@@ -268,7 +271,8 @@ static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t siz
 {
     int result;
     size_t done = 0;
-    ERR_clear_error();
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
     errno = 0;
     switch (operation) {
     case 0: result = SSL_do_handshake(ssl); break;
@@ -276,13 +280,13 @@ static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t siz
     case 2: result = SSL_write_ex(ssl, buffer, size, &done); break;
     default: result = SSL_shutdown(ssl); break;
     }
+    if (result > 0)
+        return (operation == 1 || operation == 2) ? (ssize_t)done : result;
     outcome->system_errno = errno;
-    outcome->ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result);
+    outcome->ssl_error = SSL_get_error(ssl, result);
     outcome->error_code = ERR_peek_last_error();
     if (outcome->error_code)
         ERR_clear_error();
-    if (result > 0 && (operation == 1 || operation == 2))
-        return (ssize_t)done;
     return result;
 }
 
