@@ -256,10 +256,11 @@ static void cffisock_set_password_callback(SSL_CTX *ctx, int enabled)
    after a call that did not succeed, errno, SSL_get_error and the last
    queued error are read into *outcome before anything else can run (and
    the queue is left empty).  operation: 0 handshake, 1 read, 2 write,
-   3 shutdown.  Returns the byte count of a read or write that succeeded,
-   else what OpenSSL's call returned (1 for a finished handshake or
-   shutdown, with *outcome untouched; 0 for a shutdown half done, <= 0 for
-   a failure the outcome describes). */
+   3 shutdown.  Returns the byte count of a read or write that succeeded
+   (*outcome untouched, except that a write of 0 bytes sets its ssl_error
+   to SSL_ERROR_NONE: its 0 is not a failure), else what OpenSSL's call
+   returned (1 for a finished handshake or shutdown, *outcome untouched;
+   0 for a shutdown half done, <= 0 for a failure the outcome describes). */
 struct cffisock_ssl_outcome {
     int ssl_error;
     int system_errno;
@@ -280,8 +281,13 @@ static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t siz
     case 2: result = SSL_write_ex(ssl, buffer, size, &done); break;
     default: result = SSL_shutdown(ssl); break;
     }
-    if (result > 0)
-        return (operation == 1 || operation == 2) ? (ssize_t)done : result;
+    if (result > 0) {
+        if (operation == 0 || operation == 3)
+            return result;
+        if (done == 0)
+            outcome->ssl_error = SSL_ERROR_NONE;
+        return (ssize_t)done;
+    }
     outcome->system_errno = errno;
     outcome->ssl_error = SSL_get_error(ssl, result);
     outcome->error_code = ERR_peek_last_error();

@@ -833,6 +833,8 @@ class _Connection:
             if result > 0 or (operation == _SHUTDOWN and result == 0):
                 return result
             ssl_error = outcome.ssl_error
+            if ssl_error == lib.SSL_ERROR_NONE:
+                return result  # a write of 0 bytes, which succeeded
             if ssl_error == lib.SSL_ERROR_WANT_READ:
                 wait(False)
             elif ssl_error == lib.SSL_ERROR_WANT_WRITE:

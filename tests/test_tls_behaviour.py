@@ -344,6 +344,73 @@ def test_nonblocking_send_to_a_stalled_peer_wants_write(ca, server_cert, release
         released.set()
 
 
+# ---------------------------------------------------------------- writes of nothing
+# A write of 0 bytes succeeds with 0 once the handshake is done.  Both
+# tests first make a write end in SSLWantReadError: cffisock once took that
+# stale outcome for the empty write's and raised it (memory BIOs) or waited
+# for it until the timeout (sockets; forever without one).
+
+EMPTY_WRITE_SIDES = [
+    pytest.param("stdlib", marks=pytest.mark.skipif(
+        platform.python_implementation() == "PyPy",
+        reason="PyPy's ssl raises SSLEOFError for a write of 0 bytes (its SSL_write "
+               "refuses 0); CPython's, the reference, returns 0")),
+    "cffisock",
+]
+
+
+@pytest.mark.parametrize("side", EMPTY_WRITE_SIDES)
+def test_a_write_of_nothing_over_memory_bios_returns_0(ca, server_cert, side):
+    ssl_module = SSL_MODULES[side]
+    client_in, client_out, server_in, server_out = (ssl_module.MemoryBIO() for _ in range(4))
+    client = client_context(side, ca).wrap_bio(client_in, client_out, server_hostname="localhost")
+    server = server_context(side, server_cert).wrap_bio(server_in, server_out, server_side=True)
+    with pytest.raises(ssl_module.SSLWantReadError):
+        client.write(b"early")  # starts the handshake
+    done = set()
+    for _ in range(10):  # TLS 1.3 needs two round trips at most
+        server_in.write(client_out.read())
+        client_in.write(server_out.read())
+        for connection in (server, client):
+            try:
+                connection.do_handshake()
+                done.add(connection)
+            except ssl_module.SSLWantReadError:
+                pass
+        if len(done) == 2:
+            break
+    assert len(done) == 2
+    assert client.write(b"") == 0
+    assert client.write(b"late") == 4
+    server_in.write(client_out.read())
+    assert server.read(10) == b"late"
+
+
+@pytest.mark.parametrize("side", EMPTY_WRITE_SIDES)
+def test_a_send_of_nothing_on_a_socket_returns_0(ca, server_cert, released, side):
+    context = server_context("stdlib", server_cert)
+
+    def handshake_when_released(conn):
+        released.wait(10)
+        with context.wrap_socket(conn, server_side=True) as tls_conn:
+            return recv_exactly(tls_conn, 5)
+
+    with ThreadedServer(handshake_when_released) as server:
+        raw = SOCKET_MODULES[side].create_connection(server.address, timeout=10)
+        with client_context(side, ca).wrap_socket(raw, server_hostname="localhost",
+                                                  do_handshake_on_connect=False) as sock:
+            sock.setblocking(False)
+            with pytest.raises(SSL_MODULES[side].SSLWantReadError):
+                sock.send(b"x")  # sends the hello; the server does not answer yet
+            released.set()
+            sock.settimeout(2)
+            sock.do_handshake()
+            assert sock.send(b"") == 0
+            assert sock.write(b"") == 0
+            sock.sendall(b"after")
+    assert server.outcomes == [("returned", b"after")]
+
+
 # ---------------------------------------------------------------- partial writes, recv_into
 
 PARTIAL_TOTAL = 8 << 20
