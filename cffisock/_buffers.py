@@ -1,5 +1,6 @@
 """Bytes-like arguments as cffi buffers, with the stdlib's error messages."""
 
+from cffisock._arguments import parser_type_name
 from cffisock._ffi import ffi
 
 _from_buffer = ffi.from_buffer
@@ -28,4 +29,4 @@ def writable_buffer(buffer, caller):
         return _from_buffer("char[]", buffer, True)
     except (TypeError, BufferError):
         raise TypeError("%s() argument 1 must be read-write bytes-like object, "
-                        "not %s" % (caller, type(buffer).__name__)) from None
+                        "not %s" % (caller, parser_type_name(buffer))) from None

@@ -1,6 +1,7 @@
 """inet_aton/inet_ntoa/inet_pton/inet_ntop: text and packed IP addresses."""
 
 
+from cffisock._arguments import parser_type_name
 from cffisock._errors import oserror
 from cffisock._ffi import ffi, lib
 from cffisock._integers import c_int
@@ -12,7 +13,7 @@ def _text_argument(text, caller):
     if not isinstance(text, str):
         raise TypeError("%s() argument %s must be str, not %s"
                         % (caller, 1 if caller == "inet_aton" else 2,
-                           type(text).__name__))
+                           parser_type_name(text)))
     if "\0" in text:
         raise ValueError("embedded null character")
     return text.encode("utf-8")

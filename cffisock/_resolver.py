@@ -21,6 +21,7 @@ import sys
 from operator import index
 
 from cffisock._addrinfo import addrinfo
+from cffisock._arguments import parser_type_name
 from cffisock._buffers import new_uncleared
 from cffisock._address import INET_ADDRESS_FORMAT, from_sockaddr, inet_tuple, resolve_ip
 from cffisock._enums import FAMILY_MEMBERS as _family_members, KIND_MEMBERS as _kind_members
@@ -246,7 +247,7 @@ def _idna_name(name, caller):
         encoded = bytes(name)
     else:
         raise TypeError("%s() argument 1 must be str, bytes or bytearray, not %s"
-                        % (caller, type(name).__name__))
+                        % (caller, parser_type_name(name)))
     if b"\0" in encoded:
         raise TypeError("%s() argument 1 must be encoded string without null "
                         "bytes, not %s" % (caller, type(name).__name__))
@@ -380,7 +381,7 @@ def _protocol_argument(protocolname, caller):
 def _str_argument(text, caller, position=1):
     if not isinstance(text, str):
         raise TypeError("%s() argument %d must be str, not %s"
-                        % (caller, position, type(text).__name__))
+                        % (caller, position, parser_type_name(text)))
     return _nul_free(text.encode("utf-8"))
 
 

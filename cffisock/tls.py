@@ -22,6 +22,7 @@ from operator import index
 from cffisock._errors import oserror, timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
+from cffisock._arguments import parser_type_name
 from cffisock._buffers import bytes_like, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
 from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, give_buffer as _give_buffer,
@@ -449,7 +450,7 @@ class SSLContext:
         """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
         if not isinstance(ciphers, str):
             raise TypeError("set_ciphers() argument must be str, not %s"
-                            % type(ciphers).__name__)
+                            % parser_type_name(ciphers))
         encoded = ciphers.encode("utf-8")
         if b"\0" in encoded:
             raise ValueError("embedded null character")

@@ -740,3 +740,36 @@ def test_accepted_socket_blocks_when_default_is_none(fd_leak_check):
                 return conn.gettimeout(), conn.getblocking()
 
     assert accepted(cffisock) == accepted(stdlib)
+
+
+# -- how a wrong argument's type is named --------------------------------------------------
+
+
+def recv_into_none(module):
+    with module.socket() as sock:
+        return sock.recv_into(None)
+
+
+NONE_ARGUMENTS = {
+    "inet_pton": lambda module: module.inet_pton(module.AF_INET, None),
+    "getservbyname": lambda module: module.getservbyname(None),
+    "getservbyname-protocol": lambda module: module.getservbyname("http", None),
+    "getservbyport-protocol": lambda module: module.getservbyport(80, None),
+    "getprotobyname": lambda module: module.getprotobyname(None),
+    "gethostbyname": lambda module: module.gethostbyname(None),
+    "recv_into": recv_into_none,
+}
+
+
+@pytest.mark.parametrize("name", list(NONE_ARGUMENTS))
+def test_a_none_argument_is_named_none_as_the_stdlibs_parser_does(fd_leak_check, name):
+    """CPython's argument parser says "..., not None" where other errors
+    say NoneType; PyPy's words are its own ("expected str, got NoneType
+    object"), so its stdlib is no reference here."""
+    messages = {}
+    for module in (cffisock,) if ON_PYPY else (cffisock, stdlib):
+        with pytest.raises(TypeError) as raised:
+            NONE_ARGUMENTS[name](module)
+        messages[module] = str(raised.value)
+    assert messages[cffisock].endswith(", not None")
+    assert messages.get(stdlib, messages[cffisock]) == messages[cffisock]

@@ -3,6 +3,7 @@ trust store (SSL_CERT_FILE), TLS 1.3 post-handshake client authentication,
 verification flags, cipher lists and the ciphers both sides share."""
 
 import os
+import platform
 import ssl as stdlib_ssl
 import subprocess
 import sys
@@ -109,6 +110,21 @@ def test_verify_flags_round_trip():
     assert context.verify_flags & tls.VERIFY_X509_PARTIAL_CHAIN
     context.verify_flags = tls.VERIFY_DEFAULT
     assert not context.verify_flags & tls.VERIFY_X509_STRICT
+
+
+@pytest.mark.parametrize("value", [None, 5, b"ALL"])
+def test_set_ciphers_names_a_wrong_type_as_the_stdlib(value):
+    """Compared with the stdlib on CPython (PyPy's ssl takes bytes and
+    words its errors its own way)."""
+    on_cpython = platform.python_implementation() == "CPython"
+    messages = []
+    for module in (tls, stdlib_ssl) if on_cpython else (tls,):
+        with pytest.raises(TypeError) as raised:
+            module.SSLContext(module.PROTOCOL_TLS_CLIENT).set_ciphers(value)
+        messages.append(str(raised.value))
+    assert messages[0] == "set_ciphers() argument must be str, not %s" % (
+        "None" if value is None else type(value).__name__)
+    assert messages[-1] == messages[0]
 
 
 def test_set_ciphers_limits_tls12_and_shared_ciphers(ca, server_cert):
