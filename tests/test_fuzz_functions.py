@@ -352,15 +352,31 @@ PROTOCOLS = st.one_of(st.sampled_from(["tcp", "udp", "icmp", "", "TCP"]), st.tex
 
 def service_rule(*texts):
     """CPython parses the arguments in order: the first that is not a str
-    raises TypeError on both; the first str with a NUL raises ValueError
-    where PyPy ignores what follows the NUL."""
+    raises TypeError on both, but for None, which PyPy takes for no
+    protocol; the first str with a NUL raises ValueError where PyPy ignores
+    what follows the NUL."""
     if not ON_PYPY:
         return None
     for text in texts:
+        if text is None:
+            return Instead("TypeError", "PyPy takes None for no protocol")
         if not isinstance(text, str):
             return None
         if "\0" in text:
             return Instead("ValueError", "PyPy ignores what follows a NUL")
+    return None
+
+
+def port_rule(port, *tail):
+    """getservbyport: CPython parses the port as a C int, then the
+    protocol, then checks the port's range; PyPy checks the protocol's
+    type before a port beyond a C int."""
+    if not isinstance(port, int):
+        return None
+    if -2**31 <= port < 2**31:
+        return service_rule(*tail)
+    if ON_PYPY:
+        return Instead("OverflowError", "PyPy checks the protocol first")
     return None
 
 
@@ -370,9 +386,7 @@ def test_services_and_protocols_like_the_stdlib(fd_leak_check, budget):
         tail = (protocol,) if with_protocol else ()
         assert_like_the_stdlib(call("getservbyname", service, *tail),
                                service_rule(service, *tail))
-        parsed_port = isinstance(port, int) and -2**31 <= port < 2**31
-        assert_like_the_stdlib(call("getservbyport", port, *tail),
-                               service_rule(*tail) if parsed_port else None)
+        assert_like_the_stdlib(call("getservbyport", port, *tail), port_rule(port, *tail))
         assert_like_the_stdlib(call("getprotobyname", protocol), service_rule(protocol))
     fuzz(budget, check, SERVICE_NAMES, st.one_of(st.integers(-1, 1100), integers(), anything()),
          PROTOCOLS, st.booleans())
