@@ -758,6 +758,12 @@ class _Connection:
             raise _socket_timeout("The %s operation timed out"
                                   % _OPERATION_NAMES[operation]) from None
 
+    def peer_closed_first(self):
+        """Whether the peer's close_notify came and this side sent none: a
+        read then ends the stream (b'' or 0), as CPython's _ssl decides;
+        once both sides sent theirs, a read raises SSLZeroReturnError."""
+        return lib.SSL_get_shutdown(self.ssl) == lib.SSL_RECEIVED_SHUTDOWN
+
     def raise_want(self, want_write):
         """The ``wait`` of a call that must not wait (memory BIOs, a
         non-blocking socket): raise SSLWantWriteError or SSLWantReadError."""
@@ -1111,6 +1117,8 @@ class SSLObject(_TLSMethods):
             target = writable_buffer(buffer, "read")
             return self._read_into(target, _read_size(len, target.__len__()))
         except SSLZeroReturnError:
+            if not self._connection.peer_closed_first():
+                raise
             return 0 if buffer is not None else b""
 
     def _read_into(self, target, size):
@@ -1122,8 +1130,11 @@ class SSLObject(_TLSMethods):
         return self._run(_WRITE, view, view.__len__())
 
     def unwrap(self):
-        """Start (or finish) the TLS shutdown."""
-        self._run(_SHUTDOWN)
+        """Send close_notify and take the peer's, as CPython's _ssl: a
+        second SSL_shutdown when the first only sent it, which raises
+        SSLWantReadError until the peer's has come in."""
+        if self._run(_SHUTDOWN) == 0:
+            self._run(_SHUTDOWN)
 
 
 def _refused(name, exception):
@@ -1212,6 +1223,8 @@ class SSLSocket(_TLSMethods, _socket):
         try:
             return self._connection.run_on_fd(self._timeout, _READ, target, size)
         except SSLZeroReturnError:
+            if not self._connection.peer_closed_first():
+                raise
             return 0
         except SSLEOFError:
             if self._suppress_ragged_eofs:

@@ -5,6 +5,7 @@ stdlib has the same behaviour, the same scenario runs against it and the
 two must agree.  Everything is on 127.0.0.1.
 """
 
+import contextlib
 import hashlib
 import os
 import platform
@@ -409,6 +410,66 @@ def test_a_send_of_nothing_on_a_socket_returns_0(ca, server_cert, released, side
             assert sock.write(b"") == 0
             sock.sendall(b"after")
     assert server.outcomes == [("returned", b"after")]
+
+
+# ---------------------------------------------------------------- closing over memory BIOs
+
+
+def memory_pair(side, ca, server_cert):
+    """A client and a server SSLObject of ``side``, handshake done, and a
+    function that moves the records each wrote to the other."""
+    ssl_module = SSL_MODULES[side]
+    client_in, client_out, server_in, server_out = (ssl_module.MemoryBIO() for _ in range(4))
+    client = client_context(side, ca).wrap_bio(client_in, client_out, server_hostname="localhost")
+    server = server_context(side, server_cert).wrap_bio(server_in, server_out, server_side=True)
+
+    def deliver():
+        server_in.write(client_out.read())
+        client_in.write(server_out.read())
+
+    for _ in range(4):
+        for connection in (client, server):
+            with contextlib.suppress(ssl_module.SSLWantReadError):
+                connection.do_handshake()
+        deliver()
+    assert client.version() is not None and server.version() is not None
+    return client, server, deliver
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_close_notify_both_ways_over_memory_bios_like_the_stdlib(ca, server_cert, side):
+    """As CPython's _ssl: unwrap() sends close_notify and raises
+    SSLWantReadError until the peer's has come; a read after the peer's
+    alone ends the stream (b'' and 0), after both raises SSLZeroReturnError."""
+    client, server, deliver = memory_pair(side, ca, server_cert)
+    steps = []
+
+    def step(name, call):
+        try:
+            steps.append((name, "returned", call()))
+        except Exception as exc:  # the outcome under test
+            steps.append((name, "raised", stdlib_class(exc).__name__))
+
+    step("server unwrap first", server.unwrap)
+    deliver()
+    step("client read", lambda: client.read(10))
+    step("client read into", lambda: client.read(10, bytearray(10)))
+    step("client unwrap", client.unwrap)
+    deliver()
+    step("client read after both", lambda: client.read(10))
+    step("client read into after both", lambda: client.read(10, bytearray(10)))
+    step("server unwrap again", server.unwrap)
+    step("server read after both", lambda: server.read(10))
+    assert steps == [
+        ("server unwrap first", "raised", "SSLWantReadError"),
+        ("client read", "returned", b""),
+        ("client read into", "returned", 0),
+        ("client unwrap", "returned", None),
+        ("client read after both", "raised", "SSLZeroReturnError"),
+        ("client read into after both", "raised", "SSLZeroReturnError"),
+        ("server unwrap again", "returned", None),
+        ("server read after both", "raised", "SSLZeroReturnError"),
+    ]
 
 
 # ---------------------------------------------------------------- partial writes, recv_into
