@@ -46,7 +46,7 @@ import warnings
 import pytest
 
 import cffisock
-from conftest import normalise, open_fds, requires_ipv6
+from conftest import collect_stale_sockets, normalise, open_fds, requires_ipv6
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 
@@ -331,6 +331,16 @@ def closed_fd():
     return fd
 
 
+def on_closed_fd(action):
+    """Case: ``action(mod, fd)`` with a descriptor number that is not open."""
+    def run(mod):
+        try:
+            return action(mod, closed_fd())
+        finally:
+            collect_stale_sockets()
+    return run
+
+
 def on_devnull_fd(action):
     """Case: ``action(mod, fd)`` with an open descriptor of /dev/null."""
     def run(mod):
@@ -339,6 +349,7 @@ def on_devnull_fd(action):
             return action(mod, fd)
         finally:
             os.close(fd)
+            collect_stale_sockets()
     return run
 
 
@@ -732,9 +743,9 @@ CONSTRUCTOR_CASES = [
     case("socket-proto-12345", lambda m: m.socket(m.AF_INET, m.SOCK_STREAM, 12345)),
     case("socket-family-str", call("socket", "AF_INET"), types_only=INT_ARG),
     case("socket-fileno-negative", call("socket", fileno=-5)),
-    case("socket-fileno-closed", lambda m: m.socket(fileno=closed_fd())),
+    case("socket-fileno-closed", on_closed_fd(lambda m, fd: m.socket(fileno=fd))),
     case("socket-fileno-closed-explicit",
-         lambda m: m.socket(m.AF_INET, m.SOCK_STREAM, 0, closed_fd())),
+         on_closed_fd(lambda m, fd: m.socket(m.AF_INET, m.SOCK_STREAM, 0, fd))),
     case("socket-fileno-not-socket", on_devnull_fd(lambda m, fd: m.socket(fileno=fd))),
     case("socket-fileno-str", call("socket", fileno="3"), types_only=INT_ARG),
 ]

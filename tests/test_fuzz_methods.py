@@ -28,6 +28,7 @@ import pytest
 from hypothesis import assume, strategies as st
 
 import cffisock
+from conftest import collect_stale_sockets
 from fuzz_helpers import (
     ON_PYPY,
     Instead,
@@ -144,11 +145,14 @@ def test_socket_from_descriptor_like_the_stdlib(fd_leak_check, budget):
     # that cannot be descriptors.  (Adopting one of pytest's would close it.)
     def check(choice, family, kind):
         def operation(module):
-            with open(os.devnull) as devnull:
-                fileno = {"closed": closed_descriptor(), "devnull": devnull.fileno()}.get(
-                    choice, choice)
-                with module.socket(family, kind, fileno=fileno) as sock:
-                    return sock.family
+            try:
+                with open(os.devnull) as devnull:
+                    fileno = {"closed": closed_descriptor(), "devnull": devnull.fileno()}.get(
+                        choice, choice)
+                    with module.socket(family, kind, fileno=fileno) as sock:
+                        return sock.family
+            finally:
+                collect_stale_sockets()
         assert_like_the_stdlib(operation, fileno_rule(choice))
     fuzz(budget, check,
          st.one_of(st.sampled_from(["closed", "devnull", -1, -5, 2**31, 2**32, 2**63,
