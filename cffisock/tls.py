@@ -311,10 +311,10 @@ class SSLContext:
 
     def _set_version(self, setter, value):
         value = index(value)  # the stdlib: a C long, then no more than a C int
+        if not -(_UNSIGNED_LONG // 2) - 1 <= value <= _UNSIGNED_LONG // 2:
+            raise OverflowError("Python int too large to convert to C long")
         if value > _INT_MAX:
             raise OverflowError("Option is too long")
-        if value < -_UNSIGNED_LONG // 2 - 1:
-            raise OverflowError("Python int too large to convert to C long")
         if value not in _VERSION_NUMBERS:
             raise ValueError("Unsupported TLS/SSL version 0x%x" % (value & 0xFFFFFFFF))
         number = value

@@ -112,6 +112,22 @@ def test_verify_flags_round_trip():
     assert not context.verify_flags & tls.VERIFY_X509_STRICT
 
 
+@pytest.mark.parametrize("value", [2**63, 2**63 - 1, 2**31, -2**63, -2**63 - 1, -2**31 - 1])
+@pytest.mark.parametrize("attribute", ["minimum_version", "maximum_version"])
+def test_a_version_at_the_c_long_bounds_fails_as_the_stdlibs(attribute, value):
+    """A C long first (OverflowError beyond it, -2**63 - 1 included), then
+    no more than a C int.  Compared with the stdlib on CPython."""
+    on_cpython = platform.python_implementation() == "CPython"
+    outcomes = []
+    for module in (tls, stdlib_ssl) if on_cpython else (tls,):
+        with pytest.raises((OverflowError, ValueError)) as raised:
+            setattr(module.SSLContext(module.PROTOCOL_TLS_CLIENT), attribute, value)
+        outcomes.append((type(raised.value), str(raised.value)))
+    expected = OverflowError if value > 2**31 - 1 or value < -2**63 else ValueError
+    assert outcomes[0][0] is expected
+    assert outcomes[-1] == outcomes[0]
+
+
 @pytest.mark.parametrize("value", [None, 5, b"ALL"])
 def test_set_ciphers_names_a_wrong_type_as_the_stdlib(value):
     """Compared with the stdlib on CPython (PyPy's ssl takes bytes and
