@@ -1007,6 +1007,13 @@ class _TLSMethods:
 
     __slots__ = ()
 
+    def _shut_down(self):
+        """SSL_shutdown as CPython's _ssl makes it: a second call when the
+        first only sent close_notify, to take the peer's (through the
+        class's ``_run``, which waits or raises the want)."""
+        if self._run(_SHUTDOWN) == 0:
+            self._run(_SHUTDOWN)
+
     def getpeercert(self, binary_form=False):
         """The peer's certificate: a dict (empty if it was not verified),
         DER bytes with ``binary_form=True``, or None if there is none."""
@@ -1130,11 +1137,9 @@ class SSLObject(_TLSMethods):
         return self._run(_WRITE, view, view.__len__())
 
     def unwrap(self):
-        """Send close_notify and take the peer's, as CPython's _ssl: a
-        second SSL_shutdown when the first only sent it, which raises
-        SSLWantReadError until the peer's has come in."""
-        if self._run(_SHUTDOWN) == 0:
-            self._run(_SHUTDOWN)
+        """Send close_notify and take the peer's (SSLWantReadError until the
+        peer's has come in)."""
+        self._shut_down()
 
 
 def _refused(name, exception):
@@ -1270,8 +1275,7 @@ class SSLSocket(_TLSMethods, _socket):
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""
-        if self._run(_SHUTDOWN) == 0:
-            self._run(_SHUTDOWN)
+        self._shut_down()
         timeout = self._timeout
         family, kind, proto = self._family, self._type, self._proto
         plain = _socket._from_fd(self.detach(), family, kind, proto)
