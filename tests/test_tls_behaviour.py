@@ -345,6 +345,33 @@ def test_nonblocking_send_to_a_stalled_peer_wants_write(ca, server_cert, release
         released.set()
 
 
+# ---------------------------------------------------------------- memory BIO pairs
+
+
+def memory_pair(side, ca, server_cert):
+    """A client and a server SSLObject of ``side`` over MemoryBIOs, a
+    function that moves the records each wrote to the other, and one that
+    drives both through the handshake."""
+    ssl_module = SSL_MODULES[side]
+    client_in, client_out, server_in, server_out = (ssl_module.MemoryBIO() for _ in range(4))
+    client = client_context(side, ca).wrap_bio(client_in, client_out, server_hostname="localhost")
+    server = server_context(side, server_cert).wrap_bio(server_in, server_out, server_side=True)
+
+    def deliver():
+        server_in.write(client_out.read())
+        client_in.write(server_out.read())
+
+    def shake_hands():
+        for _ in range(4):  # TLS 1.3 needs two round trips
+            for connection in (client, server):
+                with contextlib.suppress(ssl_module.SSLWantReadError):
+                    connection.do_handshake()
+            deliver()
+        assert client.version() is not None and server.version() is not None
+
+    return client, server, deliver, shake_hands
+
+
 # ---------------------------------------------------------------- writes of nothing
 # A write of 0 bytes succeeds with 0 once the handshake is done.  Both
 # tests first make a write end in SSLWantReadError: cffisock once took that
@@ -363,28 +390,13 @@ EMPTY_WRITE_SIDES = [
 
 @pytest.mark.parametrize("side", EMPTY_WRITE_SIDES)
 def test_a_write_of_nothing_over_memory_bios_returns_0(ca, server_cert, side):
-    ssl_module = SSL_MODULES[side]
-    client_in, client_out, server_in, server_out = (ssl_module.MemoryBIO() for _ in range(4))
-    client = client_context(side, ca).wrap_bio(client_in, client_out, server_hostname="localhost")
-    server = server_context(side, server_cert).wrap_bio(server_in, server_out, server_side=True)
-    with pytest.raises(ssl_module.SSLWantReadError):
+    client, server, deliver, shake_hands = memory_pair(side, ca, server_cert)
+    with pytest.raises(SSL_MODULES[side].SSLWantReadError):
         client.write(b"early")  # starts the handshake
-    done = set()
-    for _ in range(10):  # TLS 1.3 needs two round trips at most
-        server_in.write(client_out.read())
-        client_in.write(server_out.read())
-        for connection in (server, client):
-            try:
-                connection.do_handshake()
-                done.add(connection)
-            except ssl_module.SSLWantReadError:
-                pass
-        if len(done) == 2:
-            break
-    assert len(done) == 2
+    shake_hands()
     assert client.write(b"") == 0
     assert client.write(b"late") == 4
-    server_in.write(client_out.read())
+    deliver()
     assert server.read(10) == b"late"
 
 
@@ -416,33 +428,13 @@ def test_a_send_of_nothing_on_a_socket_returns_0(ca, server_cert, released, side
 # ---------------------------------------------------------------- closing over memory BIOs
 
 
-def memory_pair(side, ca, server_cert):
-    """A client and a server SSLObject of ``side``, handshake done, and a
-    function that moves the records each wrote to the other."""
-    ssl_module = SSL_MODULES[side]
-    client_in, client_out, server_in, server_out = (ssl_module.MemoryBIO() for _ in range(4))
-    client = client_context(side, ca).wrap_bio(client_in, client_out, server_hostname="localhost")
-    server = server_context(side, server_cert).wrap_bio(server_in, server_out, server_side=True)
-
-    def deliver():
-        server_in.write(client_out.read())
-        client_in.write(server_out.read())
-
-    for _ in range(4):
-        for connection in (client, server):
-            with contextlib.suppress(ssl_module.SSLWantReadError):
-                connection.do_handshake()
-        deliver()
-    assert client.version() is not None and server.version() is not None
-    return client, server, deliver
-
-
 @pytest.mark.parametrize("side", SIDES)
 def test_close_notify_both_ways_over_memory_bios_like_the_stdlib(ca, server_cert, side):
     """As CPython's _ssl: unwrap() sends close_notify and raises
     SSLWantReadError until the peer's has come; a read after the peer's
     alone ends the stream (b'' and 0), after both raises SSLZeroReturnError."""
-    client, server, deliver = memory_pair(side, ca, server_cert)
+    client, server, deliver, shake_hands = memory_pair(side, ca, server_cert)
+    shake_hands()
     steps = []
 
     def step(name, call):
