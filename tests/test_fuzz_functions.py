@@ -193,8 +193,8 @@ def getaddrinfo_rule(host, port, numbers):
     if ON_PYPY and isinstance(host, str) and host_bytes is None:
         return Instead(IDNA_ERRORS, "PyPy passes a host the IDNA codec refuses on "
                                     "to the C library")
-    if host is not None and host_bytes is None and not isinstance(host, str):
-        return None  # TypeError for the host
+    if host is not None and host_bytes is None:
+        return None  # the host raises first: TypeError, or the IDNA codec's UnicodeError
     if isinstance(port, (str, bytes)) and "\0" in (
             port if isinstance(port, str) else port.decode("latin-1")):
         return Instead("ValueError", NUL_DOCUMENTED)
