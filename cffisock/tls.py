@@ -758,12 +758,6 @@ class _Connection:
             raise _socket_timeout("The %s operation timed out"
                                   % _OPERATION_NAMES[operation]) from None
 
-    def peer_closed_first(self):
-        """Whether the peer's close_notify came and this side sent none: a
-        read then ends the stream (b'' or 0), as CPython's _ssl decides;
-        once both sides sent theirs, a read raises SSLZeroReturnError."""
-        return lib.SSL_get_shutdown(self.ssl) == lib.SSL_RECEIVED_SHUTDOWN
-
     def raise_want(self, want_write):
         """The ``wait`` of a call that must not wait (memory BIOs, a
         non-blocking socket): raise SSLWantWriteError or SSLWantReadError."""
@@ -828,7 +822,12 @@ class _Connection:
     def run(self, operation, buffer, size, wait, result=None):
         """Perform ``operation`` until it completes; return its byte count
         (or SSL_shutdown's result).  ``result``: what a first attempt the
-        caller made returned (its outcome struct holds the rest), or None."""
+        caller made returned (its outcome struct holds the rest), or None.
+
+        A read that meets the peer's close_notify before this side sent one
+        returns 0, the end of the stream; once both sides sent theirs, it
+        raises SSLZeroReturnError (as CPython's _ssl decides, by
+        SSL_get_shutdown)."""
         outcome = self._outcomes[operation]
         while True:
             if result is None:
@@ -855,6 +854,9 @@ class _Connection:
             elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno == EINTR
                   and not outcome.error_code):
                 pass  # PEP 475: the signal handlers ran; retry
+            elif (ssl_error == lib.SSL_ERROR_ZERO_RETURN and operation == _READ
+                  and lib.SSL_get_shutdown(self.ssl) == lib.SSL_RECEIVED_SHUTDOWN):
+                return 0
             else:
                 raise tls_error(self.ssl, result, ssl_error, outcome.system_errno,
                                 outcome.error_code, self.server_hostname)
@@ -1003,9 +1005,19 @@ class SSLSession:
 
 
 class _TLSMethods:
-    """What SSLSocket and SSLObject share: the negotiated details."""
+    """What SSLSocket and SSLObject share: read, the shutdown, and the
+    negotiated details.  Each class gives ``_run`` (one operation, waiting
+    or raising the want) and ``_read_into`` (a read into a cdata buffer)."""
 
     __slots__ = ()
+
+    def read(self, len=1024, buffer=None):
+        """Read up to ``len`` decrypted bytes (into ``buffer`` if given,
+        returning their count), through the class's ``_read_into``."""
+        if buffer is None:
+            return _read_bytes(len, self._read_into)
+        target = writable_buffer(buffer, "read")
+        return self._read_into(target, _read_size(len, target.__len__()))
 
     def _shut_down(self):
         """SSL_shutdown as CPython's _ssl makes it: a second call when the
@@ -1116,18 +1128,6 @@ class SSLObject(_TLSMethods):
         self._run(_HANDSHAKE)
         self._connection.handshake_done = True
 
-    def read(self, len=1024, buffer=None):
-        """Decrypt up to ``len`` bytes (into ``buffer`` if given)."""
-        try:
-            if buffer is None:
-                return _read_bytes(len, self._read_into)
-            target = writable_buffer(buffer, "read")
-            return self._read_into(target, _read_size(len, target.__len__()))
-        except SSLZeroReturnError:
-            if not self._connection.peer_closed_first():
-                raise
-            return 0 if buffer is not None else b""
-
     def _read_into(self, target, size):
         return self._run(_READ, target, size) if size else 0
 
@@ -1215,22 +1215,11 @@ class SSLSocket(_TLSMethods, _socket):
         if self._handshake_on_connect:
             self.do_handshake()
 
-    def read(self, len=1024, buffer=None):
-        """Read up to ``len`` decrypted bytes (into ``buffer`` if given)."""
-        if buffer is None:
-            return _read_bytes(len, self._read_into)
-        target = writable_buffer(buffer, "read")
-        return self._read_into(target, _read_size(len, target.__len__()))
-
     def _read_into(self, target, size):
         if not size:
             return 0
         try:
             return self._connection.run_on_fd(self._timeout, _READ, target, size)
-        except SSLZeroReturnError:
-            if not self._connection.peer_closed_first():
-                raise
-            return 0
         except SSLEOFError:
             if self._suppress_ragged_eofs:
                 return 0
