@@ -33,7 +33,7 @@ from operator import index
 from time import monotonic
 
 from cffisock._address import from_sockaddr, to_sockaddr
-from cffisock._buffers import bytes_like, new_uncleared, writable_buffer
+from cffisock._buffers import bytes_like, new_uncleared, release_all, writable_buffer
 from cffisock._errors import oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
 from cffisock._waiting import EAGAIN, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, retry, wait_fd
@@ -142,15 +142,20 @@ def recvmmsg(sock, count, bufsize, flags=0, timeout=None):
 def recvmmsg_into(sock, buffers, flags=0, timeout=None):
     """Receive one datagram into each of ``buffers`` (writable bytes-like
     objects), in order; return ``[(nbytes, address), ...]``."""
-    views = [writable_buffer(buffer, "recvmmsg_into") for buffer in buffers]
-    count = len(views)
-    if not count:
-        raise ValueError("recvmmsg_into() needs at least one buffer")
-    messages, iov, names = _batch(count, True)
-    _prepare(messages, iov, names, count, _NULL, 0,
-             _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
-    received = _receive(sock, messages, count, flags, timeout, "recvmmsg_into")
-    return list(zip(*_datagrams(messages, names, received)))
+    views = []
+    try:
+        for buffer in buffers:
+            views.append(writable_buffer(buffer, "recvmmsg_into"))
+        count = len(views)
+        if not count:
+            raise ValueError("recvmmsg_into() needs at least one buffer")
+        messages, iov, names = _batch(count, True)
+        _prepare(messages, iov, names, count, _NULL, 0,
+                 _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
+        received = _receive(sock, messages, count, flags, timeout, "recvmmsg_into")
+        return list(zip(*_datagrams(messages, names, received)))
+    finally:
+        release_all(views)
 
 
 def _message(item):
@@ -169,16 +174,28 @@ def sendmmsg(sock, messages, flags=0):
     count = len(items)
     if not count:
         return 0
-    views = [bytes_like(data) for data, _ in items]
+    views = []
+    try:
+        for data, _ in items:
+            views.append(bytes_like(data))
+        return _send_batch(sock, items, views, flags)
+    finally:
+        release_all(views)
+
+
+def _send_batch(sock, items, views, flags):
+    """sendmmsg(2) of ``items`` whose data the cdata ``views`` hold."""
+    count = len(items)
     batch, iov, _ = _batch(count, False)
     _prepare(batch, iov, _NULL, count, _NULL, 0,
              _new("void *[]", views), _new("size_t[]", [len(view) for view in views]))
     last_address = sockaddr = length = None
+    addresses = []  # keeps each C address alive for the call
     for position, (_, address) in enumerate(items):
         if address is not None:
             if address is not last_address:  # the same object: the same C address
                 sockaddr, length = to_sockaddr(sock._family, address, "sendmmsg")
-                views.append(sockaddr)  # keeps it alive for the call
+                addresses.append(sockaddr)
                 last_address = address
             header = batch[position].msg_hdr
             header.msg_name = sockaddr

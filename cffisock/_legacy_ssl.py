@@ -35,9 +35,9 @@ class SSLObject:
         """Send all of ``s``; return the number of bytes written."""
         from cffisock._buffers import bytes_like
 
-        view = bytes_like(s)
-        self._connection_on_socket().write_all(self._sock.gettimeout(), view)
-        return len(view)
+        with bytes_like(s) as view:
+            self._connection_on_socket().write_all(self._sock.gettimeout(), view)
+            return len(view)
 
     def read(self, n=None):
         """Read up to ``n`` bytes; without ``n``, read until EOF."""

@@ -18,7 +18,8 @@ from operator import index
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._ffi import ffi, lib
 from cffisock._integers import c_int, c_ssize_t
-from cffisock._buffers import bytes_like, new_uncleared as _new_uncleared, writable_buffer
+from cffisock._buffers import (bytes_like, held, new_uncleared as _new_uncleared, release_all,
+                               writable_buffer)
 from cffisock._waiting import POLLIN, POLLOUT, retry
 
 _INT_SIZE = ffi.sizeof("int")
@@ -47,38 +48,47 @@ def CMSG_SPACE(length):
     return lib.cffisock_cmsg_space(length)
 
 
-def _iovecs(buffers, views_of):
-    """An iovec array over ``buffers`` (the views stay alive in the list)."""
-    views = [views_of(buffer) for buffer in buffers]
-    iov = ffi.new("struct iovec[]", max(len(views), 1))
-    for position, view in enumerate(views):
+def _iovecs(buffers, view_of, views):
+    """An iovec array over ``buffers`` and how many there are; the views
+    ``view_of`` makes are collected in ``views`` (see _buffers.held)."""
+    ours = [held(views, view_of(buffer)) for buffer in buffers]
+    iov = ffi.new("struct iovec[]", max(len(ours), 1))
+    for position, view in enumerate(ours):
         iov[position].iov_base = view
         iov[position].iov_len = len(view)
-    return iov, views
+    return iov, len(ours)
 
 
-def _control_item(item):
-    """One ``(level, type, data)`` ancillary item, checked like the stdlib."""
+def _control_item(item, views):
+    """One ``(level, type, data)`` ancillary item, checked like the stdlib;
+    the view of its data is collected in ``views``."""
     if not isinstance(item, (tuple, list)) or len(item) != 3:
         raise TypeError("[sendmsg() ancillary data items]() argument must be "
                         "sequence of length 3, not %s"
                         % (len(item) if isinstance(item, (tuple, list))
                            else type(item).__name__))
     level, kind, data = item
-    return c_int(level), c_int(kind), bytes_like(data)
+    return c_int(level), c_int(kind), held(views, bytes_like(data))
 
 
 def sendmsg(sock, buffers, ancdata=(), flags=0, address=None):
     """Send ``buffers`` (bytes-like objects) and control messages."""
+    views = []
+    try:
+        return _send_message(sock, buffers, ancdata, flags, address, views)
+    finally:
+        release_all(views)
+
+
+def _send_message(sock, buffers, ancdata, flags, address, views):
     message = ffi.new("struct msghdr *")
-    iov, views = _iovecs(buffers, bytes_like)
-    message.msg_iov = iov
-    message.msg_iovlen = len(views)
+    iov, message.msg_iovlen = _iovecs(buffers, bytes_like, views)
+    message.msg_iov = iov  # the array lives as long as ``iov``
     if address is not None:
         sockaddr, length = to_sockaddr(sock._family, address, "sendmsg")
         message.msg_name = sockaddr
         message.msg_namelen = length
-    items = [_control_item(item) for item in ancdata]
+    items = [_control_item(item, views) for item in ancdata]
     if items:
         control = ffi.new("char[]", sum(lib.cffisock_cmsg_space(len(data))
                                         for _, _, data in items))
@@ -155,8 +165,16 @@ def recvmsg(sock, bufsize, ancbufsize=0, flags=0):
 def recvmsg_into(sock, buffers, ancbufsize=0, flags=0):
     """Receive into ``buffers`` (writable bytes-like objects) in order."""
     ancbufsize, flags = _numbers(ancbufsize, flags)
-    iov, views = _iovecs(buffers, lambda buffer: writable_buffer(buffer, "recvmsg_into"))
-    return _receive(sock, iov, len(views), ancbufsize, flags)
+    views = []
+    try:
+        iov, count = _iovecs(buffers, _writable_for_recvmsg_into, views)
+        return _receive(sock, iov, count, ancbufsize, flags)
+    finally:
+        release_all(views)
+
+
+def _writable_for_recvmsg_into(buffer):
+    return writable_buffer(buffer, "recvmsg_into")
 
 
 def send_fds(sock, buffers, fds, flags=0, address=None):

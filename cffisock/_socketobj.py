@@ -19,7 +19,7 @@ from operator import index
 from cffisock import _timeouts
 from cffisock import _batches, _messages, _scratch
 from cffisock._address import from_sockaddr, new_sockaddr, peer_address, to_sockaddr
-from cffisock._buffers import bytes_like, writable_buffer
+from cffisock._buffers import bytes_like, release as _release, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
@@ -310,9 +310,9 @@ class socket:
                                              ffi.new("int *", value), ffi.sizeof("int"))
         else:
             level, optname = c_int(level), c_int(optname)
-            buffer = bytes_like(value)
-            result = lib.cffisock_setsockopt(self._fd, level, optname, buffer,
-                                             len(buffer))
+            with bytes_like(value) as buffer:
+                result = lib.cffisock_setsockopt(self._fd, level, optname, buffer,
+                                                 len(buffer))
         check(result)
 
     def shutdown(self, how):
@@ -379,26 +379,41 @@ class socket:
 
     def send(self, data, flags=0):
         """Send ``data``; return the number of bytes sent."""
-        if type(data) is not bytes:
-            data = bytes_like(data)
-        size = len(data)
-        sent = _send(self._fd, data, size, flags)
-        if sent < 0:
-            sent = retry(self, -sent, POLLOUT, None, _send,
-                         self._fd, data, size, flags)
-        return sent
+        # bytes go to C as they are; anything else through a buffer view,
+        # released when the call ends (see cffisock._buffers).
+        view = data if type(data) is bytes else bytes_like(data)
+        try:
+            size = len(view)
+            sent = _send(self._fd, view, size, flags)
+            if sent < 0:
+                sent = retry(self, -sent, POLLOUT, None, _send,
+                             self._fd, view, size, flags)
+            return sent
+        finally:
+            if view is not data:
+                _release(view)
 
     def sendall(self, data, flags=0):
         """Send all of ``data``; the timeout bounds the whole call."""
-        # bytes go to C as they are; anything else through a buffer view.
         view = data if type(data) is bytes else bytes_like(data)
+        try:
+            size = len(view)
+            sent = _send(self._fd, view, size, flags)
+            if sent != size:
+                deadline = deadline_after(self._timeout) if self._timeout else None
+                if view is data:  # the rest goes from an offset: a view of the bytes
+                    with bytes_like(data) as whole:
+                        self._send_rest(whole, sent, flags, deadline)
+                else:
+                    self._send_rest(view, sent, flags, deadline)
+        finally:
+            if view is not data:
+                _release(view)
+
+    def _send_rest(self, view, sent, flags, deadline):
+        """Send the cdata ``view`` from where a first send that returned
+        ``sent`` (bytes, or -errno) left it, until ``deadline``."""
         size = len(view)
-        sent = _send(self._fd, view, size, flags)
-        if sent == size:
-            return None
-        if type(view) is bytes:
-            view = bytes_like(view)  # partial: the rest is sent from an offset
-        deadline = deadline_after(self._timeout) if self._timeout else None
         total = 0
         while True:
             if sent < 0:
@@ -406,7 +421,7 @@ class socket:
                              self._fd, view + total, size - total, flags)
             total += sent
             if total >= size:
-                return None
+                return
             sent = _send(self._fd, view + total, size - total, flags)
 
     def sendto(self, data, flags_or_address, address=_NO_ADDRESS):
@@ -415,15 +430,18 @@ class socket:
             flags, address = 0, flags_or_address
         else:
             flags = flags_or_address
-        if type(data) is not bytes:
-            data = bytes_like(data)
-        sockaddr, length = to_sockaddr(self._family, address, "sendto")
-        size = len(data)
-        sent = _sendto(self._fd, data, size, flags, sockaddr, length)
-        if sent < 0:
-            sent = retry(self, -sent, POLLOUT, None, _sendto,
-                         self._fd, data, size, flags, sockaddr, length)
-        return sent
+        view = data if type(data) is bytes else bytes_like(data)
+        try:
+            sockaddr, length = to_sockaddr(self._family, address, "sendto")
+            size = len(view)
+            sent = _sendto(self._fd, view, size, flags, sockaddr, length)
+            if sent < 0:
+                sent = retry(self, -sent, POLLOUT, None, _sendto,
+                             self._fd, view, size, flags, sockaddr, length)
+            return sent
+        finally:
+            if view is not data:
+                _release(view)
 
     def recv(self, bufsize, flags=0):
         """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
@@ -470,17 +488,20 @@ class socket:
             target = _from_buffer("char[]", buffer, True)
         except (TypeError, BufferError):
             target = writable_buffer(buffer, "recv_into")  # raises the stdlib's error
-        if nbytes == 0 and type(nbytes) is int:
-            nbytes = len(target)
-        else:
-            nbytes = _receive_size(target, nbytes, "recv_into")
-        if not nbytes:
-            return 0  # as the stdlib: no system call for 0 bytes
-        received = _recv(self._fd, target, nbytes, flags)
-        if received < 0:
-            received = retry(self, -received, POLLIN, None, _recv,
-                             self._fd, target, nbytes, flags)
-        return received
+        try:
+            if nbytes == 0 and type(nbytes) is int:
+                nbytes = len(target)
+            else:
+                nbytes = _receive_size(target, nbytes, "recv_into")
+            if not nbytes:
+                return 0  # as the stdlib: no system call for 0 bytes
+            received = _recv(self._fd, target, nbytes, flags)
+            if received < 0:
+                received = retry(self, -received, POLLIN, None, _recv,
+                                 self._fd, target, nbytes, flags)
+            return received
+        finally:
+            _release(target)
 
     def recvfrom(self, bufsize, flags=0):
         """Receive up to ``bufsize`` bytes; return ``(data, address)``."""
@@ -499,9 +520,9 @@ class socket:
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """Receive into ``buffer``; return ``(nbytes, address)``."""
-        target = writable_buffer(buffer, "recvfrom_into")
-        nbytes = _receive_size(target, nbytes, "recvfrom_into")
-        return self._recvfrom(target, nbytes, flags)
+        with writable_buffer(buffer, "recvfrom_into") as target:
+            nbytes = _receive_size(target, nbytes, "recvfrom_into")
+            return self._recvfrom(target, nbytes, flags)
 
     def _recvfrom(self, target, nbytes, flags):
         try:

@@ -23,7 +23,7 @@ from cffisock._errors import oserror, timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
 from cffisock._arguments import parser_type_name
-from cffisock._buffers import bytes_like, writable_buffer
+from cffisock._buffers import bytes_like, release as _release, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
 from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, give_buffer as _give_buffer,
                                take_buffer as _take_buffer)
@@ -422,7 +422,8 @@ class SSLContext:
             if not loaded:
                 raise SSLError(0, "no start line: cadata does not contain a certificate")
             return
-        raw = ffi.buffer(bytes_like(cadata))[:]
+        with bytes_like(cadata) as view:
+            raw = ffi.buffer(view)[:]
         data = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
         pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", data))
         end = len(raw)
@@ -645,9 +646,11 @@ class MemoryBIO:
         if self._eof_written:
             raise SSLError(lib.SSL_ERROR_SSL, "cannot write() after write_eof()")
         view = bytes_like(data)
-        if len(view) == 0:
-            return 0
-        written = lib.BIO_write(self._bio, view, len(view))
+        try:
+            size = len(view)
+            written = lib.BIO_write(self._bio, view, size) if size else 0
+        finally:
+            _release(view)
         if written < 0:
             raise queue_error()
         return written
@@ -1017,7 +1020,10 @@ class _TLSMethods:
         if buffer is None:
             return _read_bytes(len, self._read_into)
         target = writable_buffer(buffer, "read")
-        return self._read_into(target, _read_size(len, target.__len__()))
+        try:
+            return self._read_into(target, _read_size(len, target.__len__()))
+        finally:
+            _release(target)
 
     def _shut_down(self):
         """SSL_shutdown as CPython's _ssl makes it: a second call when the
@@ -1134,7 +1140,10 @@ class SSLObject(_TLSMethods):
     def write(self, data):
         """Encrypt ``data``; return the number of bytes taken."""
         view = bytes_like(data)
-        return self._run(_WRITE, view, view.__len__())
+        try:
+            return self._run(_WRITE, view, view.__len__())
+        finally:
+            _release(view)
 
     def unwrap(self):
         """Send close_notify and take the peer's (SSLWantReadError until the
@@ -1228,7 +1237,10 @@ class SSLSocket(_TLSMethods, _socket):
     def write(self, data):
         """Encrypt and send ``data``; return the number of bytes taken."""
         view = bytes_like(data)
-        return self._connection.run_on_fd(self._timeout, _WRITE, view, view.__len__())
+        try:
+            return self._connection.run_on_fd(self._timeout, _WRITE, view, view.__len__())
+        finally:
+            _release(view)
 
     def recv(self, buflen=1024, flags=0):
         if flags:
@@ -1244,10 +1256,13 @@ class SSLSocket(_TLSMethods, _socket):
             target = _from_buffer("char[]", buffer, True)
         except (TypeError, BufferError):
             target = writable_buffer(buffer, "recv_into")  # raises the stdlib's error
-        size = target.__len__()
-        if nbytes is not None:
-            size = _read_size(nbytes, size)
-        return self._read_into(target, size)
+        try:
+            size = target.__len__()
+            if nbytes is not None:
+                size = _read_size(nbytes, size)
+            return self._read_into(target, size)
+        finally:
+            _release(target)
 
     def send(self, data, flags=0):
         if flags:
@@ -1260,7 +1275,11 @@ class SSLSocket(_TLSMethods, _socket):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to sendall() on %s"
                              % self.__class__)
-        self._connection.write_all(self._timeout, bytes_like(data))
+        view = bytes_like(data)
+        try:
+            self._connection.write_all(self._timeout, view)
+        finally:
+            _release(view)
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""

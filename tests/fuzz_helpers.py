@@ -24,6 +24,7 @@ the query and sends nothing.  A NUL inside a host always follows such a
 safe prefix, since PyPy's stdlib resolves the part before a NUL.
 """
 
+import array
 import gc
 import ipaddress
 import math
@@ -147,6 +148,51 @@ def assert_returns_or_raises(operation, allowed):
     except allowed:
         pass
     assert_no_leak(before)
+
+
+def free_after(call, buffer):
+    """``call()``'s result, once it is checked that ``buffer`` -- a
+    bytearray, array or contiguous memoryview the test made for this call
+    alone -- is no longer exported right after the call, while the
+    exception it raised, if any, is still alive with its traceback: the
+    bytearray or array resizes, the memoryview releases (it is spent).  A
+    buffer view kept by a frame of the traceback fails here (CPython crashed
+    collecting one: tests/test_buffer_release.py).  PyPy tracks no exports,
+    so there the check passes whatever the call kept."""
+    try:
+        result = call()
+    except Exception:
+        _assert_unexported(buffer)
+        raise
+    _assert_unexported(buffer)
+    return result
+
+
+def _assert_unexported(buffer):
+    try:
+        if isinstance(buffer, memoryview) and buffer.contiguous:
+            buffer.release()
+        elif isinstance(buffer, bytearray):
+            buffer.extend(b"?")
+            del buffer[-1:]
+        elif isinstance(buffer, array.array):
+            buffer.append(0)
+            buffer.pop()
+    except BufferError as exc:
+        raise AssertionError("the caller's %s is still exported after the call: %s"
+                             % (type(buffer).__name__, exc)) from None
+
+
+def fresh(data):
+    """A copy of ``data`` for one call, if it is a buffer free_after would
+    spend (bytearray, array, contiguous memoryview); else ``data`` itself."""
+    if isinstance(data, bytearray):
+        return bytearray(data)
+    if isinstance(data, array.array):
+        return array.array(data.typecode, data)
+    if isinstance(data, memoryview) and data.contiguous:
+        return memoryview(bytearray(data) if not data.readonly else bytes(data))
+    return data
 
 
 def timeout_rule(value):

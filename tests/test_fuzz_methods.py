@@ -35,6 +35,8 @@ from fuzz_helpers import (
     as_cpython_keeps,
     assert_like_the_stdlib,
     budgets,
+    free_after,
+    fresh,
     fuzz,
     in_c_int,
     integers,
@@ -189,10 +191,14 @@ def buffers():
     )
 
 
-def filled(buffer, result):
-    """The call's result and what it wrote into ``buffer``."""
-    written = bytes(buffer) if isinstance(buffer, (bytearray, memoryview, array.array)) else None
-    return result, written
+def filled(buffer, call):
+    """``call()``'s result and what it wrote into ``buffer``, which must be
+    free once the call is over (free_after)."""
+    def call_and_read():
+        result = call()
+        return result, (bytes(buffer) if isinstance(buffer, (bytearray, memoryview, array.array))
+                        else None)
+    return free_after(call_and_read, buffer)
 
 
 RECEIVERS = {
@@ -202,13 +208,13 @@ RECEIVERS = {
     "recvfrom": (lambda size, flags, buffer: lambda a, b: b.recvfrom(size, flags),
                  st.integers(0, 40)),
     "recv_into": (lambda size, flags, buffer: lambda a, b: filled(
-        buffer, b.recv_into(buffer, size, flags)), st.integers(0, 8)),
+        buffer, lambda: b.recv_into(buffer, size, flags)), st.integers(0, 8)),
     "recvfrom_into": (lambda size, flags, buffer: lambda a, b: filled(
-        buffer, b.recvfrom_into(buffer, size, flags)), st.integers(0, 8)),
+        buffer, lambda: b.recvfrom_into(buffer, size, flags)), st.integers(0, 8)),
     "recvmsg": (lambda size, flags, buffer: lambda a, b: b.recvmsg(size, 0, flags),
                 st.integers(0, 40)),
     "recvmsg_into": (lambda size, flags, buffer: lambda a, b: filled(
-        buffer, b.recvmsg_into([buffer], 0, flags)), st.integers(0, 8)),
+        buffer, lambda: b.recvmsg_into([buffer], 0, flags)), st.integers(0, 8)),
 }
 
 
@@ -365,7 +371,10 @@ def test_sending_like_the_stdlib(fd_leak_check, budget, kind, method):
         # cffisock's) calls send once, which may fail (MSG_OOB...).
         assume(not (ON_PYPY and method == "sendall" and len(memoryview(arguments[0])) == 0
                     if isinstance(arguments[0], (bytes, bytearray, memoryview)) else False))
-        send = SENDERS[method](*arguments)
+        def send(a, b):
+            data = fresh(arguments[0])  # each module's call spends its own
+            return free_after(lambda: SENDERS[method](data, arguments[1])(a, b), data)
+
         assert_like_the_stdlib(on_pair(kind, b"", lambda a, b: (send(a, b), drained(b))),
                                flags_rule(arguments[1]))
     fuzz(budget, check, one_wrong((valid_payloads(), payloads()), (valid_flags(), flags())),

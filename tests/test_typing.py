@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import types
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 
 import cffisock
 from cffisock import _legacy_ssl, tls
+from support.introspection import public_members, public_module_names
 
 PACKAGE = Path(cffisock.__file__).resolve().parent
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "typed_client.py"
@@ -199,34 +199,6 @@ def signature_problems(label, real, nodes):
 
 
 # -- what the implementation makes public ------------------------------------------------
-
-
-def public_module_names(module):
-    """Public names of ``module``: cffisock's ``__all__`` (and any other
-    public non-module attribute); for cffisock.tls, which has no ``__all__``,
-    every name without a leading underscore except modules, what it imports
-    for its own use (objects that do not say they belong to cffisock.tls, as
-    its exception classes do) and the C callbacks that ``@ffi.def_extern``
-    binds by name (``cffisock_*``)."""
-    if module is cffisock:
-        return set(cffisock.__all__) | {
-            name for name, value in vars(cffisock).items()
-            if not name.startswith("_") and not isinstance(value, types.ModuleType)}
-    imported = {alias.asname or alias.name.partition(".")[0]
-                for node in ast.parse(inspect.getsource(tls)).body
-                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
-    return {name for name, value in vars(tls).items()
-            if not name.startswith(("_", "cffisock_"))
-            and not isinstance(value, types.ModuleType)
-            and (name not in imported or getattr(value, "__module__", None) == tls.__name__)}
-
-
-def public_members(cls, instance=None):
-    """Public attribute names of a class (and of an instance of it)."""
-    names = {name for name in dir(cls) if not name.startswith("_")}
-    if instance is not None:
-        names.update(name for name in vars(instance) if not name.startswith("_"))
-    return names
 
 
 def class_problems(cls, members, instance=None):

@@ -11,7 +11,9 @@ over the rest against a bound stated with the test.
 import contextlib
 import errno
 import gc
+import os
 import socket as stdlib_socket
+import subprocess
 import sys
 import time
 import warnings
@@ -306,3 +308,79 @@ def test_dropped_objects_warn_like_the_stdlib_and_free_their_descriptors(
            descriptors_after=len(after))
     assert after == before
     assert len(unclosed) == count
+
+
+# ---------------------------------------------------------------- held buffers
+
+TIMED_OUT_READS = scaled(2000, 100)
+
+#: The child of the test below: read timeouts on a buffered socket file,
+#: each turned into the application's own exception (``raise ... from``),
+#: which is kept in a reference cycle, as an HTTP client's error is, with
+#: the collector running throughout.  Prints "survived" and the number of
+#: rounds; a buffer view kept by the traceback crashed CPython here.
+HELD_BUFFERS_CHILD = """
+import gc, os, sys
+sys.path[:0] = [os.path.dirname(sys.argv[1]), sys.argv[1]]
+import trustme
+from conftest import BackgroundCall
+from stress_support import tls_contexts, tls_pair
+from tls_helpers import SOCKET_MODULES
+
+side, kind, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
+module = SOCKET_MODULES[side]
+
+
+class ApplicationTimeout(Exception):
+    pass
+
+
+def fetch(reader):
+    try:
+        return reader.read(10)
+    except module.timeout as exc:
+        raise ApplicationTimeout("read timed out") from exc
+
+
+def request(sock):
+    with sock.makefile("rb") as reader:
+        try:
+            fetch(reader)
+        except ApplicationTimeout as error:
+            failure = error  # a cycle: error -> traceback -> this frame
+            return type(failure).__name__
+
+
+if kind == "TLS":
+    ca = trustme.CA()
+    sock, peer = tls_pair(tls_contexts(ca, ca.issue_cert("localhost"), side), side=side)
+else:
+    sock, peer = module.socketpair()
+sock.settimeout(0.001)
+for round_ in range(count):
+    assert request(sock) == "ApplicationTimeout"
+    if round_ % 100 == 99:
+        gc.collect()
+gc.collect()
+print("survived", count)
+"""
+
+
+@pytest.mark.parametrize("kind", ["plain", "TLS"])
+@pytest.mark.parametrize("side", ["stdlib", "cffisock"])
+def test_read_timeouts_kept_as_application_errors_crash_nothing(tmp_path, side, kind):
+    """The issue's crash, under load: thousands of timed-out buffered reads
+    whose exceptions live on in reference cycles until the collector takes
+    them.  The child must survive with nothing on standard error (an
+    "Exception ignored" from a memoryview's teardown would show there); the
+    stdlib, the reference, runs it too."""
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    started = time.monotonic()
+    child = subprocess.run(
+        [sys.executable, "-c", HELD_BUFFERS_CHILD, os.path.join(tests, "stress"), side, kind,
+         str(TIMED_OUT_READS)],
+        capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
+    report("timed-out reads kept as errors (%s, %s)" % (kind, side), rounds=TIMED_OUT_READS,
+           exit_status=child.returncode, seconds=round(time.monotonic() - started, 1))
+    assert (child.returncode, child.stderr) == (0, "")
+    assert child.stdout.split() == ["survived", str(TIMED_OUT_READS)]
