@@ -410,6 +410,11 @@ class socket:
             if view is not data:
                 _release(view)
 
+    def _send_all(self, view, deadline):
+        """Send all of the cdata ``view`` by ``deadline`` (sendfile's
+        fallback, which sets one deadline for many of these)."""
+        self._send_rest(view, _send(self._fd, view, len(view), 0), 0, deadline)
+
     def _send_rest(self, view, sent, flags, deadline):
         """Send the cdata ``view`` from where a first send that returned
         ``sent`` (bytes, or -errno) left it, until ``deadline``."""
@@ -555,7 +560,7 @@ class socket:
         return _messages.recvmsg_into(self, buffers, ancbufsize, flags)
 
     def sendfile(self, file, offset=0, count=None):
-        """Send a file's bytes with sendfile(2) (read+sendall where the file
+        """Send a file's bytes with sendfile(2) (read+send where the file
         has no regular descriptor); return the number of bytes sent."""
         from cffisock._sendfile import sendfile
 

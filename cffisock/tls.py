@@ -25,6 +25,7 @@ from cffisock._socketobj import socket as _socket
 from cffisock._arguments import parser_type_name
 from cffisock._buffers import bytes_like, release as _release, writable_buffer
 from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
+from cffisock._sendfile import sendfile_by_reading
 from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, give_buffer as _give_buffer,
                                take_buffer as _take_buffer)
 from cffisock._tls_cert import decode_certificate, der_bytes
@@ -767,11 +768,13 @@ class _Connection:
         raise tls_error(self.ssl, -1, lib.SSL_ERROR_WANT_WRITE if want_write
                         else lib.SSL_ERROR_WANT_READ, 0, 0)
 
-    def write_all(self, timeout, view):
-        """Send all of the cdata ``view``, one deadline for the whole call;
-        partial writes continue from where they stopped."""
+    def write_all(self, timeout, view, deadline=None):
+        """Send all of the cdata ``view``, one deadline for the whole call
+        (``deadline`` if given, else ``timeout`` from now); partial writes
+        continue from where they stopped."""
         size = view.__len__()
-        deadline = deadline_after(timeout) if timeout else None
+        if deadline is None and timeout:
+            deadline = deadline_after(timeout)
         total = 0
         while total < size:
             total += self.run_on_fd(timeout, _WRITE, view + total, size - total,
@@ -1280,6 +1283,16 @@ class SSLSocket(_TLSMethods, _socket):
             self._connection.write_all(self._timeout, view)
         finally:
             _release(view)
+
+    def sendfile(self, file, offset=0, count=None):
+        """Send a file's bytes through TLS, as the stdlib's: read from the
+        file and encrypted (never sendfile(2), which would send them in the
+        clear); the socket.sendfile() checks, results and file position,
+        one deadline for the call.  Return the number of bytes sent."""
+        return sendfile_by_reading(self, file, offset, count)
+
+    def _send_all(self, view, deadline):
+        self._connection.write_all(self._timeout, view, deadline)
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""

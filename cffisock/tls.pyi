@@ -14,7 +14,7 @@ from typing import Any, Final, Literal, NoReturn, TypedDict, overload, type_chec
 
 from typing_extensions import TypeAlias
 
-from cffisock import _Address, _RetAddress, socket
+from cffisock import _Address, _RetAddress, _SendableFile, socket
 
 OPENSSL_VERSION: Final[str]
 OPENSSL_VERSION_NUMBER: Final[int]
@@ -309,6 +309,7 @@ class SSLSocket(_TLSMethods, socket):
     def recv_into(self, buffer: WriteableBuffer, nbytes: int | None = None, flags: int = 0) -> int: ...
     def send(self, data: ReadableBuffer, flags: int = 0) -> int: ...
     def sendall(self, data: ReadableBuffer, flags: int = 0) -> None: ...
+    def sendfile(self, file: _SendableFile, offset: int = 0, count: int | None = None) -> int: ...
     def unwrap(self) -> socket: ...
 
     # Datagram and ancillary-data calls would bypass TLS: always refused

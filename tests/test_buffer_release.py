@@ -80,7 +80,7 @@ NO_BUFFER = {
         "socket.recv", "socket.recvfrom", "socket.recvmsg", "socket.recvmmsg",
         "SSLSocket.recv", "MemoryBIO.read", "ssl().read",
     ], _OWN_BUFFERS),
-    **dict.fromkeys(["socket.sendfile"], _FILE),
+    **dict.fromkeys(["socket.sendfile", "SSLSocket.sendfile"], _FILE),
     **dict.fromkeys([
         "SSLSocket.sendto", "SSLSocket.recvfrom", "SSLSocket.recvfrom_into",
         "SSLSocket.sendmsg", "SSLSocket.recvmsg", "SSLSocket.recvmsg_into",
