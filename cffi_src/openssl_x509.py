@@ -15,6 +15,7 @@ TYPES = """
 #define X509_V_FLAG_CRL_CHECK_ALL ...
 #define X509_V_FLAG_TRUSTED_FIRST ...
 #define X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS ...
+#define X509_CHECK_FLAG_NEVER_CHECK_SUBJECT ...
 #define NID_subject_alt_name ...
 #define GEN_OTHERNAME ...
 #define GEN_EMAIL ...
@@ -45,7 +46,11 @@ ASN1_OBJECT *X509_NAME_ENTRY_get_object(const X509_NAME_ENTRY *);
 ASN1_STRING *X509_NAME_ENTRY_get_data(const X509_NAME_ENTRY *);
 int OBJ_obj2nid(const ASN1_OBJECT *);
 const char *OBJ_nid2ln(int);
+const char *OBJ_nid2sn(int);
 int OBJ_obj2txt(char *, int, const ASN1_OBJECT *, int);
+ASN1_OBJECT *OBJ_txt2obj(const char *, int);
+ASN1_OBJECT *OBJ_nid2obj(int);
+void ASN1_OBJECT_free(ASN1_OBJECT *);
 int ASN1_STRING_to_UTF8(unsigned char **, const ASN1_STRING *);
 int ASN1_TIME_print(BIO *, const ASN1_TIME *);
 int i2a_ASN1_INTEGER(BIO *, const ASN1_INTEGER *);
@@ -62,6 +67,7 @@ int X509_VERIFY_PARAM_clear_flags(X509_VERIFY_PARAM *, unsigned long);
 int X509_VERIFY_PARAM_set1_host(X509_VERIFY_PARAM *, const char *, size_t);
 int X509_VERIFY_PARAM_set1_ip_asc(X509_VERIFY_PARAM *, const char *);
 void X509_VERIFY_PARAM_set_hostflags(X509_VERIFY_PARAM *, unsigned int);
+unsigned int X509_VERIFY_PARAM_get_hostflags(const X509_VERIFY_PARAM *);
 const char *X509_verify_cert_error_string(long);
 
 int cffisock_general_name(OPENSSL_STACK *names, int i, int *type,

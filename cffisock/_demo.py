@@ -88,8 +88,11 @@ def _openssl(*arguments, cwd):
 def _throwaway_ca(directory):
     """Make ca.pem and server.pem/server.key (localhost, 127.0.0.1)."""
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    # keyUsage: create_default_context() checks chains with
+    # VERIFY_X509_STRICT, which wants it in a CA certificate.
     _openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem",
-             "-days", "1", "-subj", "/CN=cffisock demo CA", cwd=directory)
+             "-days", "1", "-subj", "/CN=cffisock demo CA",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=directory)
     _openssl("req", *key, "-keyout", "server.key", "-out", "server.csr",
              "-subj", "/CN=localhost", cwd=directory)
     with open(os.path.join(directory, "san.ext"), "w") as extensions:

@@ -15,6 +15,7 @@ sans-I/O ``SSLObject`` over two ``MemoryBIO`` objects.
 
 import errno
 import os
+import sys
 import weakref
 from enum import IntEnum, IntFlag
 from operator import index
@@ -42,6 +43,7 @@ from cffisock._tls_errors import (  # noqa: F401 (public names)
     tls_error,
 )
 from cffisock._tls_ffi import ffi, lib
+from cffisock._tls_purpose import Purpose, _ASN1Object, purpose_oid  # noqa: F401 (public names)
 from cffisock._waiting import EINTR, POLLIN, POLLOUT, deadline_after, wait_fd
 
 OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
@@ -74,8 +76,13 @@ class VerifyMode(IntEnum):
 CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED = VerifyMode
 
 
+#: SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (the same bit in OpenSSL 1.1 and 3),
+#: which the stdlib takes out of OP_ALL: it keeps the CBC countermeasure.
+_OP_DONT_INSERT_EMPTY_FRAGMENTS = 0x800
+
+
 class Options(IntFlag):
-    OP_ALL = lib.SSL_OP_ALL
+    OP_ALL = lib.SSL_OP_ALL & ~_OP_DONT_INSERT_EMPTY_FRAGMENTS  # the stdlib's value
     OP_NO_SSLv2 = lib.SSL_OP_NO_SSLv2
     OP_NO_SSLv3 = lib.SSL_OP_NO_SSLv3
     OP_NO_TLSv1 = lib.SSL_OP_NO_TLSv1
@@ -114,14 +121,16 @@ _VERIFY_FLAGS = {
     CERT_OPTIONAL: lib.SSL_VERIFY_PEER,
     CERT_REQUIRED: lib.SSL_VERIFY_PEER | lib.SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 }
-#: SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (the same bit in OpenSSL 1.1 and 3),
-#: which the stdlib takes out of OP_ALL: it keeps the CBC countermeasure.
-_OP_DONT_INSERT_EMPTY_FRAGMENTS = 0x800
 _DEFAULT_OPTIONS = (
-    (lib.SSL_OP_ALL & ~_OP_DONT_INSERT_EMPTY_FRAGMENTS) | lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3
+    Options.OP_ALL | lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3
     | lib.SSL_OP_NO_COMPRESSION | lib.SSL_OP_NO_RENEGOTIATION
     | lib.SSL_OP_CIPHER_SERVER_PREFERENCE | lib.SSL_OP_SINGLE_DH_USE
     | lib.SSL_OP_SINGLE_ECDH_USE | lib.SSL_OP_ENABLE_MIDDLEBOX_COMPAT)
+#: The TLS 1.2 cipher list of every new context: CPython 3.10+'s
+#: (PY_SSL_DEFAULT_CIPHER_STRING), on every Python version: forward secrecy,
+#: AEAD first, no SHA-1 MACs, no PSK, SRP, DSS or static-RSA key exchange.
+_DEFAULT_CIPHERS = (b"@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES"
+                    b":!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM")
 # As the stdlib: no partial writes, so one SSL_write takes a whole send (in
 # as many records as it needs); a retried write may pass a moved buffer.
 _MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
@@ -197,6 +206,9 @@ class SSLContext:
         lib.SSL_CTX_set_options(ctx, _DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, _MODES)
         lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
+        if not lib.SSL_CTX_set_cipher_list(ctx, _DEFAULT_CIPHERS):
+            lib.ERR_clear_error()
+            raise SSLError("No cipher can be selected.")
         if protocol == PROTOCOL_TLS_CLIENT:
             self.verify_mode = CERT_REQUIRED
             self.check_hostname = True
@@ -288,6 +300,24 @@ class SSLContext:
         if value and self.verify_mode == CERT_NONE:
             self.verify_mode = CERT_REQUIRED
         self._check_hostname = value
+
+    @property
+    def hostname_checks_common_name(self):
+        """Whether a certificate without a DNS name in its subjectAltName
+        may match the host name by its subject's common name (default True,
+        as the stdlib's; False refuses such certificates)."""
+        flags = lib.X509_VERIFY_PARAM_get_hostflags(lib.SSL_CTX_get0_param(self._ctx))
+        return not flags & lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+
+    @hostname_checks_common_name.setter
+    def hostname_checks_common_name(self, value):
+        param = lib.SSL_CTX_get0_param(self._ctx)
+        flags = lib.X509_VERIFY_PARAM_get_hostflags(param)
+        if value:
+            flags &= ~lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+        else:
+            flags |= lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+        lib.X509_VERIFY_PARAM_set_hostflags(param, flags)
 
     @property
     def verify_flags(self):
@@ -444,8 +474,10 @@ class SSLContext:
         if not lib.SSL_CTX_set_default_verify_paths(self._ctx):
             raise queue_error()
 
-    def load_default_certs(self, purpose=None):
-        """Trust the system's CA store."""
+    def load_default_certs(self, purpose=Purpose.SERVER_AUTH):
+        """Trust the system's CA store (on Linux the same for every
+        ``purpose``, a Purpose member)."""
+        purpose_oid(purpose)
         self.set_default_verify_paths()
 
     def set_ciphers(self, ciphers):
@@ -550,6 +582,8 @@ class SSLContext:
                     suppress_ragged_eofs=True, server_hostname=None, session=None):
         """Return an SSLSocket that takes over ``sock`` (a connected or
         connectable cffisock socket); ``sock`` is detached."""
+        if sock.getsockopt(_socket_lib.SOL_SOCKET, _socket_lib.SO_TYPE) != _socket_lib.SOCK_STREAM:
+            raise NotImplementedError("only stream sockets are supported")
         connection = self._new_connection(server_side, server_hostname, session)
         return SSLSocket._create(sock, connection, do_handshake_on_connect,
                                  suppress_ragged_eofs)
@@ -1316,14 +1350,33 @@ class SSLSocket(_TLSMethods, _socket):
     recvmmsg_into = _refused("recvmmsg_into", NotImplementedError)
 
 
-def create_default_context(purpose=None, *, cafile=None, capath=None, cadata=None):
-    """A client context that verifies certificates against the system's CA
-    store (or the given CAs) and checks host names, TLS 1.2 at least."""
-    context = SSLContext(PROTOCOL_TLS_CLIENT)
-    if cafile is not None or capath is not None or cadata is not None:
-        context.load_verify_locations(cafile, capath, cadata)
+def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None,
+                           cadata=None):
+    """A context with secure settings for ``purpose``, as the stdlib's.
+
+    ``Purpose.SERVER_AUTH`` (the default): a client context that verifies
+    the server's chain and host name; ``Purpose.CLIENT_AUTH``: a server
+    context (which asks for no client certificate unless told to).  Either
+    trusts the given CAs, or (a client) the system's CA store; checks
+    chains with VERIFY_X509_STRICT and VERIFY_X509_PARTIAL_CHAIN on every
+    Python version (the stdlib from 3.13 on); takes TLS 1.2 at least; and
+    writes key material to $SSLKEYLOGFILE if set (unless ``python -E``).
+    """
+    oid = purpose_oid(purpose)
+    if oid == Purpose.SERVER_AUTH.oid:
+        context = SSLContext(PROTOCOL_TLS_CLIENT)
+    elif oid == Purpose.CLIENT_AUTH.oid:
+        context = SSLContext(PROTOCOL_TLS_SERVER)
     else:
-        context.load_default_certs()
+        raise ValueError(purpose)
+    context.verify_flags |= VerifyFlags.VERIFY_X509_PARTIAL_CHAIN | VerifyFlags.VERIFY_X509_STRICT
+    if cafile or capath or cadata:
+        context.load_verify_locations(cafile, capath, cadata)
+    elif context.verify_mode != CERT_NONE:
+        context.load_default_certs(purpose)
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:
+        context.keylog_filename = keylog
     return context
 
 
@@ -1339,8 +1392,6 @@ def cffisock_sni_python(ssl, alert):
     try:
         result = callback(connection.owner, server_name, connection.context)
     except BaseException as exc:  # reported, and the handshake fails
-        import sys
-
         sys.unraisablehook(_Unraisable(exc, callback))
         alert[0] = lib.SSL_AD_INTERNAL_ERROR
         return lib.SSL_TLSEXT_ERR_ALERT_FATAL

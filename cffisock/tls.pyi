@@ -9,10 +9,10 @@ to the implementation's names).
 import ssl
 from _typeshed import ReadableBuffer, StrOrBytesPath, WriteableBuffer
 from collections.abc import Callable, Iterable
-from enum import IntEnum, IntFlag
-from typing import Any, Final, Literal, NoReturn, TypedDict, overload, type_check_only
+from enum import Enum, IntEnum, IntFlag
+from typing import Any, Final, Literal, NamedTuple, NoReturn, TypedDict, overload, type_check_only
 
-from typing_extensions import TypeAlias
+from typing_extensions import Self, TypeAlias
 
 from cffisock import _Address, _RetAddress, _SendableFile, socket
 
@@ -57,6 +57,28 @@ class VerifyMode(IntEnum):
 CERT_NONE: Final = VerifyMode.CERT_NONE
 CERT_OPTIONAL: Final = VerifyMode.CERT_OPTIONAL
 CERT_REQUIRED: Final = VerifyMode.CERT_REQUIRED
+
+@type_check_only
+class _ASN1ObjectBase(NamedTuple):
+    nid: int
+    shortname: str
+    longname: str
+    oid: str
+
+class _ASN1Object(_ASN1ObjectBase):
+    def __new__(cls, oid: str) -> Self: ...
+    @classmethod
+    def fromnid(cls, nid: int) -> Self: ...
+    @classmethod
+    def fromname(cls, name: str) -> Self: ...
+
+class Purpose(_ASN1Object, Enum):
+    """What a context is for; the stdlib's ssl.Purpose members are taken too."""
+
+    SERVER_AUTH = (129, "serverAuth", "TLS Web Server Authentication", "1.3.6.1.5.5.7.3.1")
+    CLIENT_AUTH = (130, "clientAuth", "TLS Web Client Authentication", "1.3.6.1.5.5.7.3.2")
+
+_Purpose: TypeAlias = _ASN1Object | ssl._ASN1Object
 
 # Values of OpenSSL 3's headers; the build takes them from the compiler.
 class Options(IntFlag):
@@ -160,6 +182,10 @@ class SSLContext:
     @check_hostname.setter
     def check_hostname(self, value: object) -> None: ...
     @property
+    def hostname_checks_common_name(self) -> bool: ...
+    @hostname_checks_common_name.setter
+    def hostname_checks_common_name(self, value: object) -> None: ...
+    @property
     def post_handshake_auth(self) -> bool: ...
     @post_handshake_auth.setter
     def post_handshake_auth(self, value: object) -> None: ...
@@ -191,7 +217,7 @@ class SSLContext:
         cadata: str | ReadableBuffer | None = None,
     ) -> None: ...
     def set_default_verify_paths(self) -> None: ...
-    def load_default_certs(self, purpose: object = None) -> None: ...
+    def load_default_certs(self, purpose: _Purpose = ...) -> None: ...
     def set_ciphers(self, ciphers: str) -> None: ...
     def get_ciphers(self) -> list[_Cipher]: ...
     def set_alpn_protocols(self, alpn_protocols: Iterable[str]) -> None: ...
@@ -325,7 +351,7 @@ class SSLSocket(_TLSMethods, socket):
     def recvmmsg_into(self, *args: Any, **kwargs: Any) -> NoReturn: ...
 
 def create_default_context(
-    purpose: object = None,
+    purpose: _Purpose = ...,
     *,
     cafile: StrOrBytesPath | None = None,
     capath: StrOrBytesPath | None = None,

@@ -35,8 +35,10 @@ def openssl(directory, *arguments):
 def certificates(tmp_path_factory):
     directory = tmp_path_factory.mktemp("fields")
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    # keyUsage: create_default_context() checks with VERIFY_X509_STRICT.
     openssl(directory, "req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem",
-            "-days", "2", "-subj", "/CN=Fields CA")
+            "-days", "2", "-subj", "/CN=Fields CA",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
     openssl(directory, "req", *key, "-keyout", "leaf.key", "-out", "leaf.csr",
             "-subj", "/C=NL/O=cffisock+OU=tests/CN=localhost")
     (directory / "leaf.ext").write_text(EXTENSIONS)
