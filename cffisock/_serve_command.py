@@ -11,8 +11,18 @@ handshake runs in its own thread, so a slow client holds up no one else.
 serves at most that many clients at a time (the next ones wait in the
 listen backlog).  Ctrl-C or SIGTERM ends it cleanly: the listener and the
 clients' connections are closed, the threads joined, exit status 0.
+
+A thread accepts the clients; the main thread only waits for a signal, in
+a read of a pipe that ``signal.set_wakeup_fd`` has Python's C-level signal
+handler write to.  Python runs a handler between two bytecodes of the main
+thread, so a signal that arrives after the last such point but before a
+blocking call (``accept``) has started does not interrupt that call: the
+handler waits until the call returns, and Ctrl-C was lost while no client
+came.  The pipe has the signal's byte whenever it arrived, so the read
+returns and the handler runs.
 """
 
+import os
 import signal
 import sys
 import threading
@@ -54,11 +64,14 @@ def run(port, host="127.0.0.1", use_tls=False, certfile=None, keyfile=None,
     except (OSError, ValueError) as exc:
         _log("cannot serve on %s port %d: %s" % (host, port, exc))
         return 1
-    server = _EchoServer(listener, context, max_clients)
+    wakeup, woken = _wakeup_pipe()
+    server = _EchoServer(listener, context, max_clients, wakeup)
     previous = signal.signal(signal.SIGTERM, _stop)
+    previous_wakeup = signal.set_wakeup_fd(wakeup)
     try:
         print("listening on %s %d" % listener.getsockname()[:2], flush=True)
-        server.serve(once)
+        server.start(once)
+        server.wait(woken)
     except (KeyboardInterrupt, _Stopped):
         _log("stopped")
     except OSError as exc:
@@ -67,7 +80,20 @@ def run(port, host="127.0.0.1", use_tls=False, certfile=None, keyfile=None,
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.close()
+        signal.set_wakeup_fd(previous_wakeup)
+        server.forget_wakeup()
+        os.close(wakeup)
+        os.close(woken)
     return 0
+
+
+def _wakeup_pipe():
+    """``(write end, read end)``: a pipe for signal.set_wakeup_fd, whose
+    write end must not block (the C-level handler cannot wait); the main
+    thread's read does."""
+    woken, wakeup = os.pipe()
+    os.set_blocking(wakeup, False)
+    return wakeup, woken
 
 
 def _server_context(certfile, keyfile):
@@ -81,13 +107,57 @@ def _server_context(certfile, keyfile):
 class _EchoServer:
     """The listener and the clients' threads and connections."""
 
-    def __init__(self, listener, context, max_clients):
+    def __init__(self, listener, context, max_clients, wakeup):
         self._listener = listener
         self._context = context
         self._slots = threading.BoundedSemaphore(max_clients) if max_clients else None
         self._lock = threading.Lock()
         self._clients = {}  # thread -> its connection (for close())
         self._closing = False
+        self._wakeup = wakeup  # the pipe the main thread waits on (None once closed)
+        self._acceptor = None
+        self._ended = False  # the acceptor has ended (set before it says so)
+        self._failure = None  # what ended it, if not close()
+
+    def start(self, once):
+        """Start accepting clients in a thread (see serve)."""
+        self._acceptor = threading.Thread(target=self._accept_clients, args=(once,),
+                                          daemon=True)
+        start_shielded(self._acceptor)  # SIGTERM and Ctrl-C stay the main thread's
+
+    def wait(self, woken):
+        """Wait (main thread) until the acceptor has ended, and raise what
+        ended it; a signal's handler raises meanwhile (``woken`` is the
+        wakeup pipe's read end: it never sleeps through a signal)."""
+        while not self._ended:
+            os.read(woken, 512)
+        if self._failure is not None:
+            raise self._failure
+
+    def forget_wakeup(self):
+        """Write no more to the wakeup pipe (which may then be closed, even
+        if the acceptor has not ended)."""
+        with self._lock:
+            self._wakeup = None
+
+    def _accept_clients(self, once):
+        """The acceptor thread: serve, then record how it ended and wake
+        the main thread."""
+        try:
+            self.serve(once)
+        except OSError as exc:
+            if not self._closing:  # else close() ended the accept
+                self._failure = exc
+        except BaseException as exc:
+            self._failure = exc
+        finally:
+            self._ended = True  # before the byte: wait() checks it before reading
+            with self._lock:
+                if self._wakeup is not None:
+                    try:
+                        os.write(self._wakeup, b"\0")
+                    except BlockingIOError:
+                        pass  # the pipe is full: the main thread reads it anyway
 
     def serve(self, once):
         """Accept clients, each in a thread of its own; with ``once``,
@@ -144,16 +214,24 @@ class _EchoServer:
 
     def close(self):
         """Close the listener, shut every client's connection down, and
-        join their threads (bounded)."""
-        self._listener.close()
+        join the threads (bounded)."""
         with self._lock:
             self._closing = True
-            threads = list(self._clients)
+            # Ends the acceptor's accept (EINVAL), and any later one at once
+            # (close() alone would not wake it).
+            _shut_down(self._listener)
             for conn in self._clients.values():
                 _shut_down(conn)
         deadline = monotonic() + _JOIN_TIMEOUT
+        if self._acceptor is not None:
+            # First: until it has ended it may start one more client thread
+            # (whose connection _track shuts down at once).
+            self._acceptor.join(max(0.0, deadline - monotonic()))
+        with self._lock:
+            threads = list(self._clients)
         for thread in threads:
             thread.join(max(0.0, deadline - monotonic()))
+        self._listener.close()
 
 
 def _shut_down(conn):
