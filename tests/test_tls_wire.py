@@ -171,10 +171,20 @@ class WireServer:
                 self.received = b"".join(chunks)
                 if self._expect:
                     tls_conn.sendall(hashlib.sha256(self.received).digest())
-                while tls_conn.recv(65536):
-                    pass
+                self._until_the_client_closes(tls_conn)
         except (OSError, stdlib_ssl.SSLError) as exc:
             self.error = exc
+
+    @staticmethod
+    def _until_the_client_closes(tls_conn):
+        """Read until the client has gone: a close, or a reset (a client
+        that closes with TLS 1.3 session tickets unread makes its kernel
+        answer with RST)."""
+        try:
+            while tls_conn.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
 
     def close(self):
         self._thread.join(self._timeout + 5)
