@@ -18,8 +18,9 @@ from cffisock._ffi import ffi, lib
 from cffisock._waiting import POLLOUT, deadline_after, retry
 
 _BLOCK = 1 << 30  # the largest piece handed to one sendfile(2) call
-#: What one read() of the fallback asks for (the stdlib reads 8 KiB: a
-#: larger block halves the time of a TLS sendfile, four records a write).
+#: What one read() of the fallback asks for: the stdlib reads 8 KiB, and a
+#: TLS sendfile in 64 KiB blocks (four records a write) takes less than half
+#: the time.
 _READ_BLOCK = 1 << 16
 
 

@@ -47,24 +47,23 @@ def _text_argument(txt):
 def _txt2obj(txt, name=False):
     """The fields of the object that ``txt`` names: a dotted OID, or with
     ``name`` also a short or long name."""
-    obj = lib.OBJ_txt2obj(_text_argument(txt), 0 if name else 1)
-    if obj == ffi.NULL:
-        lib.ERR_clear_error()
-        raise ValueError("unknown object '%.100s'" % txt)
-    try:
-        return _describe(obj)
-    finally:
-        lib.ASN1_OBJECT_free(obj)
+    return _fields_of_new(lib.OBJ_txt2obj(_text_argument(txt), 0 if name else 1),
+                          "unknown object '%.100s'" % txt)
 
 
 def _nid2obj(nid):
     """The fields of the object with OpenSSL's numeric id ``nid``."""
     if nid < lib.NID_undef:
         raise ValueError("NID must be positive.")
-    obj = lib.OBJ_nid2obj(nid)
+    return _fields_of_new(lib.OBJ_nid2obj(nid), "unknown NID %i" % nid)
+
+
+def _fields_of_new(obj, missing):
+    """The fields of ``obj``, an ``ASN1_OBJECT`` OpenSSL just gave (freed
+    here), or ValueError(``missing``) if it gave none."""
     if obj == ffi.NULL:
         lib.ERR_clear_error()
-        raise ValueError("unknown NID %i" % nid)
+        raise ValueError(missing)
     try:
         return _describe(obj)
     finally:
