@@ -83,19 +83,67 @@ def quiet(function):
     return peer
 
 
-def wait_until_blocked(native_id, seconds=5):
-    """Wait until the thread ``native_id`` sleeps in the kernel, somewhere
-    else than on a futex (which would be the GIL): in its socket call."""
+def wait_until_blocked(native_id, seconds=5, fd=None):
+    """Wait until the thread ``native_id`` sleeps in the kernel in its socket
+    call.
+
+    With ``fd`` (a call that blocks in a system call on the descriptor:
+    recv, recvfrom, accept, recvmmsg, a TLS read on a blocking socket):
+    until ``/proc/self/task/<id>/syscall`` shows the thread blocked in a
+    system call whose first argument is ``fd``.  The kernel reads the call
+    and its arguments while the thread is off the CPU and checks that it
+    did not run meanwhile: one moment's truth, so the thread is in its call
+    (a close() from now on no longer finds it before the call, where the
+    answer would be EBADF).
+
+    Without (a call that waits in poll), or where that file is missing:
+    until the thread sleeps somewhere else than on a futex (which would be
+    the GIL): its wchan, read before and after its state "S", is the same
+    kernel function both times, neither a futex's nor "0".  "0" is what a
+    thread on a CPU or still on a run queue shows: with one read of each,
+    a thread that left the GIL's futex between them (state "S", then wchan
+    "0") passed for blocked while still on its way to its call (on PyPy,
+    about 1 round in 1000, and half of them with the other core busy; a
+    close() that came first made the call end with EBADF)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with open("/proc/self/task/%d/stat" % native_id) as stat:
-            state = stat.read().rsplit(")", 1)[1].split()[0]
-        with open("/proc/self/task/%d/wchan" % native_id) as wchan:
-            where = wchan.read()
-        if state == "S" and not where.startswith("futex"):
+        blocked = None
+        if fd is not None:
+            blocked = in_system_call_on(native_id, fd)
+        if blocked is None:
+            blocked = sleeping_outside_a_futex(native_id)
+        if blocked:
             return
         time.sleep(0.001)
     pytest.fail("the thread did not block in its call within %s s" % seconds)
+
+
+def in_system_call_on(native_id, fd):
+    """Whether the thread ``native_id`` is blocked in a system call whose
+    first argument is ``fd``; None if this kernel does not say."""
+    try:
+        with open("/proc/self/task/%d/syscall" % native_id) as syscall:
+            # "running", "-1 sp pc" (blocked outside a system call), or the
+            # call's number, its six arguments (hex), sp and pc.
+            fields = syscall.read().split()
+    except OSError:  # no CONFIG_HAVE_ARCH_TRACEHOOK, or not allowed
+        return None
+    return len(fields) == 9 and fields[0] != "-1" and int(fields[1], 16) == fd
+
+
+def sleeping_outside_a_futex(native_id):
+    """Whether the thread ``native_id`` sleeps ("S") in a kernel function,
+    the same one before and after its state was read, that is not a
+    futex's."""
+    task = "/proc/self/task/%d/" % native_id
+    with open(task + "wchan") as wchan:
+        before = wchan.read()
+    with open(task + "stat") as stat:
+        state = stat.read().rsplit(")", 1)[1].split()[0]
+    with open(task + "wchan") as wchan:
+        after = wchan.read()
+    return (state == "S" and before == after and before not in ("", "0")
+            and not before.startswith("futex"))
 
 
 # ---------------------------------------------------------------- signals

@@ -139,7 +139,10 @@ def drain(sock):
 
 
 def start_blocked(background, blocked):
-    """Run ``blocked.call`` in a thread; return it once it is blocked."""
+    """Run ``blocked.call`` in a thread; return it once it is blocked: in
+    its system call on the descriptor if the socket is blocking (a close()
+    before would end the call with EBADF, not as the test means), else
+    asleep outside a futex (in poll)."""
     native_ids = []
 
     def run():
@@ -150,7 +153,8 @@ def start_blocked(background, blocked):
     deadline = time.monotonic() + 5
     while not native_ids and time.monotonic() < deadline:
         time.sleep(0.001)
-    wait_until_blocked(native_ids[0])
+    blocking = blocked.sock.gettimeout() is None
+    wait_until_blocked(native_ids[0], fd=blocked.sock.fileno() if blocking else None)
     return thread
 
 
