@@ -19,7 +19,7 @@ from functools import partial
 
 import cffisock
 from cffisock import tls as cffisock_tls
-from cffisock._demo import _throwaway_ca
+from cffisock.cli.demo import make_throwaway_ca
 from cases_sockets import bulk_per_round, connected, receive_total, send_chunks, serve_rounds
 from common import BYTES_PER_S, Case, Row, check, fork_peer, timed_loop
 
@@ -80,7 +80,7 @@ def _sides(plan, lib, ffi):
     sides = {}
     with contextlib.ExitStack() as stack:
         directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-tls-"))
-        _throwaway_ca(directory)
+        make_throwaway_ca(directory)
         for name, module, tls in SIDES:
             server_context, client_context = _contexts(tls, directory)
             mine, theirs = connected(module, "TCP")

@@ -137,8 +137,7 @@ def test_the_commands_import_no_socket_ssl_select_or_selectors():
     # on PyPy is Python code that imports socket.
     code = ("import sys\n"
             "import cffi\n"
-            "from cffisock import __main__, _connect_command, _info_command, "
-            "_resolve_command, _serve_command\n"
+            "from cffisock.cli import connect, info, resolve, serve, threads\n"
             "print(sorted(m for m in ('socket', 'ssl', 'select', 'selectors') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-s", "-c", code], capture_output=True,

@@ -26,7 +26,7 @@ import sys
 import threading
 
 import cffisock
-from cffisock._threads import start_shielded
+from cffisock.cli.threads import start_shielded
 from cffisock._waiting import POLLIN, POLLOUT, wait_fd
 
 _CHUNK = 65536

@@ -29,7 +29,7 @@ import threading
 from time import monotonic
 
 import cffisock
-from cffisock._threads import start_shielded
+from cffisock.cli.threads import start_shielded
 
 _CHUNK = 65536
 _HANDSHAKE_TIMEOUT = 10.0  # a client that does not finish its TLS handshake by then is dropped

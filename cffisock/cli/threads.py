@@ -15,7 +15,7 @@ def start_shielded(thread):
     the call has started: one that arrives just before it is handled (at C
     level) without interrupting anything, and Python's handler runs only
     when the call returns.  A main thread that must not sleep through a
-    signal waits on a ``signal.set_wakeup_fd`` pipe (see _serve_command).
+    signal waits on a ``signal.set_wakeup_fd`` pipe (see cli.serve).
     And a Ctrl-C cannot raise KeyboardInterrupt inside ``Thread.start()``:
     raised between two steps of its ``Condition.wait``, it leaves a lock
     released twice ("RuntimeError: release unlocked lock", seen with Python

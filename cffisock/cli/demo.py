@@ -85,7 +85,7 @@ def _openssl(*arguments, cwd):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _throwaway_ca(directory):
+def make_throwaway_ca(directory):
     """Make ca.pem and server.pem/server.key (localhost, 127.0.0.1)."""
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
     # keyUsage: create_default_context() checks chains with
@@ -111,7 +111,7 @@ def tls_round(log):
         log("skipped: the openssl command (for a throw-away CA) is missing")
         return None
     with tempfile.TemporaryDirectory() as directory:
-        _throwaway_ca(directory)
+        make_throwaway_ca(directory)
         log("made a throw-away CA and a certificate for localhost")
         server_context = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
         server_context.load_cert_chain(os.path.join(directory, "server.pem"),
