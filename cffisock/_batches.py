@@ -36,7 +36,7 @@ from cffisock._address import from_sockaddr, to_sockaddr
 from cffisock._buffers import bytes_like, new_uncleared, release_all, writable_buffer
 from cffisock._errors import oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
-from cffisock._waiting import EAGAIN, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, retry, wait_fd
+from cffisock._waiting import POLLIN, POLLOUT, interrupted, retry, wait_fd, would_block
 
 _recvmmsg = lib.cffisock_recvmmsg
 _sendmmsg = lib.cffisock_sendmmsg
@@ -47,7 +47,6 @@ _new = ffi.new
 _NULL = ffi.NULL
 _WAITFORONE = lib.MSG_WAITFORONE
 _DONTWAIT = lib.MSG_DONTWAIT
-_TRY_AGAIN = frozenset((EAGAIN, EWOULDBLOCK, EINTR))
 
 #: Errors that ended a batch after datagrams had arrived, kept for the
 #: socket's next batched receive.
@@ -85,7 +84,7 @@ def _receive(sock, messages, count, flags, timeout, caller):
     received = _recvmmsg(sock._fd, messages, count, first, _NULL)
     if received < 0:
         received = retry(sock, -received, POLLIN, None, _recvmmsg,
-                         sock._fd, messages, count, first, _NULL)
+                         messages, count, first, _NULL)
     if timeout is None:
         return received
     deadline = monotonic() + timeout
@@ -100,7 +99,7 @@ def _receive(sock, messages, count, flags, timeout, caller):
             received += more
         elif more == 0:
             break
-        elif -more not in _TRY_AGAIN:
+        elif not (would_block(-more) or interrupted(-more)):
             _deferred_errors[sock] = oserror(-more)
             break
     return received
@@ -202,5 +201,5 @@ def _send_batch(sock, items, views, flags):
             header.msg_namelen = length
     sent = _sendmmsg(sock._fd, batch, count, flags)
     if sent < 0:
-        sent = retry(sock, -sent, POLLOUT, None, _sendmmsg, sock._fd, batch, count, flags)
+        sent = retry(sock, -sent, POLLOUT, None, _sendmmsg, batch, count, flags)
     return sent

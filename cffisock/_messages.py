@@ -100,7 +100,7 @@ def _send_message(sock, buffers, ancdata, flags, address, views):
     sent = lib.cffisock_sendmsg(sock._fd, message, flags)
     if sent < 0:
         sent = retry(sock, -sent, POLLOUT, None, lib.cffisock_sendmsg,
-                     sock._fd, message, flags)
+                     message, flags)
     return sent
 
 
@@ -132,7 +132,7 @@ def _receive(sock, iov, count, ancbufsize, flags):
     received = lib.cffisock_recvmsg(sock._fd, message, flags)
     if received < 0:
         received = retry(sock, -received, POLLIN, None, lib.cffisock_recvmsg,
-                         sock._fd, message, flags)
+                         message, flags)
     ancdata = []
     level, kind = ffi.new("int *"), ffi.new("int *")
     data, size = ffi.new("unsigned char **"), ffi.new("size_t *")

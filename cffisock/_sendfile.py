@@ -70,7 +70,7 @@ def sendfile(sock, file, offset=0, count=None):
             sent = lib.cffisock_sendfile(sock.fileno(), fd, position, piece)
             if sent < 0:
                 sent = retry(sock, -sent, POLLOUT, deadline, lib.cffisock_sendfile,
-                             sock.fileno(), fd, position, piece)
+                             fd, position, piece)
             if sent == 0:
                 break  # the file ended early
             total += sent

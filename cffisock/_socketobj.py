@@ -2,8 +2,9 @@
 
 Every call goes to the C library through cffi (which releases the GIL).  The
 hot paths (send, recv, recv_into, sendall) make the system call first and
-only on failure enter ``_waiting.retry``, the single loop that handles EINTR
-(PEP 475) and timeouts (poll, one deadline per call).  A closed socket keeps
+only on failure enter ``_waiting.retry``, the socket calls' retry loop, which
+applies the errno rule (EINTR retried, PEP 475; EAGAIN waited for with poll
+when there is a timeout, one deadline per call).  A closed socket keeps
 descriptor -1, so its calls fail in the kernel with EBADF exactly as the
 stdlib's do; no per-call "is it closed" check is needed.
 
@@ -25,10 +26,10 @@ from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
 from cffisock._integers import c_int, c_ssize_t
 from cffisock._waiting import (
-    EINTR,
     POLLIN,
     POLLOUT,
     deadline_after,
+    interrupted,
     retry,
     wait_fd,
 )
@@ -327,7 +328,7 @@ class socket:
         err = -lib.cffisock_connect(self._fd, sockaddr, length)
         if err == 0:
             return 0
-        if err == EINTR:
+        if interrupted(err):
             # PEP 475: the handlers ran; the connection goes on in the
             # kernel, so wait for it unless the socket never waits.
             wait = self._timeout != 0.0
@@ -359,7 +360,7 @@ class socket:
         peer, fields = _new_peer()
         fd = _accept_peer(self._fd, _SOCK_CLOEXEC, peer)
         if fd < 0:
-            fd = retry(self, -fd, POLLIN, None, _accept_peer, self._fd, _SOCK_CLOEXEC, peer)
+            fd = retry(self, -fd, POLLIN, None, _accept_peer, _SOCK_CLOEXEC, peer)
         try:
             return fd, peer_address(peer, fields)
         except BaseException:
@@ -387,7 +388,7 @@ class socket:
             sent = _send(self._fd, view, size, flags)
             if sent < 0:
                 sent = retry(self, -sent, POLLOUT, None, _send,
-                             self._fd, view, size, flags)
+                             view, size, flags)
             return sent
         finally:
             if view is not data:
@@ -423,7 +424,7 @@ class socket:
         while True:
             if sent < 0:
                 sent = retry(self, -sent, POLLOUT, deadline, _send,
-                             self._fd, view + total, size - total, flags)
+                             view + total, size - total, flags)
             total += sent
             if total >= size:
                 return
@@ -442,7 +443,7 @@ class socket:
             sent = _sendto(self._fd, view, size, flags, sockaddr, length)
             if sent < 0:
                 sent = retry(self, -sent, POLLOUT, None, _sendto,
-                             self._fd, view, size, flags, sockaddr, length)
+                             view, size, flags, sockaddr, length)
             return sent
         finally:
             if view is not data:
@@ -460,7 +461,7 @@ class socket:
             received = _recv(self._fd, buffer, bufsize, flags)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recv,
-                                 self._fd, buffer, bufsize, flags)
+                                 buffer, bufsize, flags)
             if received <= bufsize:
                 return _unpack(buffer, received)
             return _received_bytes(buffer, bufsize, received)
@@ -481,7 +482,7 @@ class socket:
             received = _recv(self._fd, buffer, bufsize, flags)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recv,
-                                 self._fd, buffer, bufsize, flags)
+                                 buffer, bufsize, flags)
             return _received_bytes(buffer, bufsize, received)
         finally:
             _give_buffer(buffer, bufsize)
@@ -503,7 +504,7 @@ class socket:
             received = _recv(self._fd, target, nbytes, flags)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recv,
-                                 self._fd, target, nbytes, flags)
+                                 target, nbytes, flags)
             return received
         finally:
             _release(target)
@@ -539,7 +540,7 @@ class socket:
             received = _recvfrom_peer(self._fd, target, nbytes, flags, peer)
             if received < 0:
                 received = retry(self, -received, POLLIN, None, _recvfrom_peer,
-                                 self._fd, target, nbytes, flags, peer)
+                                 target, nbytes, flags, peer)
             return received, peer_address(peer, spare[1])
         finally:
             _spare_peers.append(spare)

@@ -1,11 +1,17 @@
-"""Waiting for a descriptor, and the one retry loop every blocking call uses.
+"""Waiting for a descriptor, the errno rule every call follows, and the
+retry loop of the socket system calls.
 
 This is cffisock's counterpart of CPython's ``sock_call_ex``: a socket call is
 made first without waiting; only when it fails does ``retry`` look at errno.
-EINTR is retried after Python has run the signal handlers (PEP 475: a handler
-that raises ends the call with its exception).  EAGAIN on a socket with a
-positive timeout waits with ``poll`` until the descriptor is ready or the
-call's single deadline passes, then retries.  Any other error raises OSError.
+The rule (``interrupted``, ``would_block``) is the one place that classifies
+an errno for the socket calls, the batched receives and the TLS operations:
+EINTR is retried after Python has run the signal handlers (PEP 475: a
+handler that raises ends the call with its exception); EAGAIN on a socket
+with a positive timeout waits with ``poll`` (``wait_fd``) until the
+descriptor is ready or the call's single deadline passes, then retries; any
+other error raises OSError.  There are two retry loops, ``retry`` here and
+``_Connection.run`` for TLS operations (which OpenSSL's wants also drive),
+and one wait, ``wait_fd``.
 
 Deadlines are ``time.monotonic()`` values; ``None`` means wait forever.
 """
@@ -23,6 +29,18 @@ POLLIN = lib.POLLIN
 POLLOUT = lib.POLLOUT
 _INT_MAX = lib.INT_MAX
 _poll_one = lib.cffisock_poll_one
+
+
+def interrupted(err):
+    """EINTR: a signal came and its handlers have run without raising, so
+    the call is made again at once (PEP 475)."""
+    return err == EINTR
+
+
+def would_block(err):
+    """EAGAIN/EWOULDBLOCK: the descriptor is not ready; a socket with a
+    timeout waits for it, a non-blocking one raises BlockingIOError."""
+    return err == EAGAIN or err == EWOULDBLOCK
 
 
 def deadline_after(timeout):
@@ -60,33 +78,34 @@ def wait_fd(fd, events, deadline):
             if deadline is not None and deadline - monotonic() > 0:
                 continue  # poll rounds coarser than our deadline
             raise timed_out()
-        if ready != -EINTR:
+        if not interrupted(-ready):
             raise oserror(-ready)
 
 
 def retry(sock, err, events, deadline, function, *args):
-    """Finish a socket call whose first attempt failed with ``err``.
+    """Finish the call ``function(sock._fd, *args)``, whose first attempt
+    (made by the caller, without this loop) failed with ``err``; return the
+    first non-negative result.
 
-    ``function(*args)`` is the cffisock_ C wrapper (returning -errno on
-    failure), ``args[0]`` the descriptor; ``sock`` supplies the timeout and,
-    for each retry, its descriptor as it is then (-1 once another thread
-    closed it: the retry fails with EBADF instead of using a number that may
-    name another file by now, as CPython's sock_call_ex, which reads sock_fd
-    before each try); ``events`` is
-    POLLIN or POLLOUT; ``deadline`` is the call's deadline if it already has
-    one (sendall), else None and one is set at the first wait.  Returns the
-    call's first non-negative result.
+    ``function`` is a cffisock_ C wrapper, which returns -errno on failure.
+    Each retry reads the socket's descriptor as it is then: -1 once another
+    thread closed it, so the retry fails with EBADF instead of using a
+    number that may name another file by now (as CPython's sock_call_ex,
+    which reads sock_fd before each try).  ``sock`` also supplies the
+    timeout; ``events`` is POLLIN or POLLOUT; ``deadline`` is the call's
+    deadline if it already has one (sendall), else None and one is set at
+    the first wait.
     """
     while True:
-        if err == EINTR:
+        if interrupted(err):
             pass  # the signal handlers have run (and did not raise): retry
-        elif (err == EAGAIN or err == EWOULDBLOCK) and sock._timeout:
+        elif would_block(err) and sock._timeout:
             if deadline is None:
                 deadline = monotonic() + sock._timeout
             wait_fd(sock._fd, events, deadline)
         else:
             raise oserror(err)
-        result = function(sock._fd, *args[1:])
+        result = function(sock._fd, *args)
         if result >= 0:
             return result
         err = -result

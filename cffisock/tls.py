@@ -44,7 +44,7 @@ from cffisock._tls_errors import (  # noqa: F401 (public names)
 )
 from cffisock._tls_ffi import ffi, lib
 from cffisock._tls_purpose import Purpose, _ASN1Object, purpose_oid  # noqa: F401 (public names)
-from cffisock._waiting import EINTR, POLLIN, POLLOUT, deadline_after, wait_fd
+from cffisock._waiting import POLLIN, POLLOUT, deadline_after, interrupted, wait_fd, would_block
 
 OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
 OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
@@ -137,7 +137,6 @@ _MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
 _HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
 _OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
 _ssl_io = lib.cffisock_ssl_io
-_WOULD_BLOCK = (errno.EAGAIN, errno.EWOULDBLOCK)
 _from_buffer = ffi.from_buffer
 _unpack = ffi.unpack
 #: What one connection's SSL holds in C memory once it has carried data
@@ -885,13 +884,13 @@ class _Connection:
                 wait(False)
             elif ssl_error == lib.SSL_ERROR_WANT_WRITE:
                 wait(True)
-            elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno in _WOULD_BLOCK
+            elif (ssl_error == lib.SSL_ERROR_SYSCALL and would_block(outcome.system_errno)
                   and not outcome.error_code):
                 # The socket would block, but OpenSSL's record of it (the SSL's
                 # rwstate, the BIO's retry flags) was reset by a call in the
                 # other direction on another thread: wait as for a want.
                 wait(operation == _WRITE)
-            elif (ssl_error == lib.SSL_ERROR_SYSCALL and outcome.system_errno == EINTR
+            elif (ssl_error == lib.SSL_ERROR_SYSCALL and interrupted(outcome.system_errno)
                   and not outcome.error_code):
                 pass  # PEP 475: the signal handlers ran; retry
             elif (ssl_error == lib.SSL_ERROR_ZERO_RETURN and operation == _READ
