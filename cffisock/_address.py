@@ -30,9 +30,9 @@ import struct
 from operator import index
 
 from cffisock._addrinfo import addrinfo
-from cffisock._buffers import new_uncleared
+from cffisock._converters import address_host, c_int, unix_path
 from cffisock._ffi import ffi, lib
-from cffisock._integers import c_int
+from cffisock._scratch import new_uncleared
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
@@ -67,9 +67,7 @@ _RECENT_PEERS = 256
 _addressof = ffi.addressof
 _buffer = ffi.buffer
 _htons = lib.htons
-_ntohs = lib.ntohs
 _htonl = lib.htonl
-_ntohl = lib.ntohl
 
 
 def new_sockaddr():
@@ -94,30 +92,6 @@ def _port_number(port, caller):
 def _check_port(port, caller):
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("%s(): port must be 0-65535." % caller)
-
-
-def encode_host(host):
-    """Return ``host`` (str, bytes or bytearray) as bytes for the C resolver.
-
-    A str is ASCII if it can be, else IDNA, as the stdlib does for socket
-    addresses; NUL characters are refused.
-    """
-    if isinstance(host, str):
-        try:
-            encoded = host.encode("ascii")
-        except UnicodeEncodeError:
-            try:
-                encoded = host.encode("idna")
-            except UnicodeError:
-                raise TypeError("encoding of hostname failed") from None
-    elif isinstance(host, (bytes, bytearray)):
-        encoded = bytes(host)
-    else:
-        raise TypeError("str, bytes or bytearray expected, not %s"
-                        % type(host).__name__)
-    if b"\0" in encoded:
-        raise TypeError("host name must not contain null character")
-    return encoded
 
 
 def resolve_ip(name, family):
@@ -172,7 +146,7 @@ def _inet(address, caller):
     if len(address) != 2:
         raise TypeError("AF_INET address must be a pair (host, port)")
     host, port = address
-    host = encode_host(host)
+    host = address_host(host)
     port = _port_number(port, caller)
     storage = resolve_ip(host, AF_INET)
     _check_port(port, caller)
@@ -188,7 +162,7 @@ def _inet6(address, caller):
         raise TypeError(
             "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
     host, port, flowinfo, scope_id = address + (0, 0)[len(address) - 2:]
-    host = encode_host(host)
+    host = address_host(host)
     port = _port_number(port, caller)
     flowinfo = index(flowinfo)
     scope_id = index(scope_id)
@@ -206,27 +180,8 @@ def _inet6(address, caller):
     return storage, _INET6_SIZE
 
 
-def encode_unix_path(path):
-    """Return the bytes of an AF_UNIX path (str or bytes-like).
-
-    A file system path must not contain NUL (ValueError); an abstract name
-    (leading NUL) may.
-    """
-    if isinstance(path, str):
-        encoded = os.fsencode(path)
-    else:
-        try:
-            encoded = bytes(memoryview(path))
-        except TypeError:
-            raise TypeError("a bytes-like object is required, not '%s'"
-                            % type(path).__name__) from None
-    if encoded[:1] != b"\0" and b"\0" in encoded:
-        raise ValueError("embedded null character")
-    return encoded
-
-
 def _unix(address, caller):
-    path = encode_unix_path(address)
+    path = unix_path(address)
     # Linux: an empty path autobinds to a fresh abstract name, and is sent
     # like an abstract one, without a terminating NUL.
     abstract = path[:1] in (b"", b"\0")

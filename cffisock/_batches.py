@@ -33,9 +33,10 @@ from operator import index
 from time import monotonic
 
 from cffisock._address import from_sockaddr, to_sockaddr
-from cffisock._buffers import bytes_like, new_uncleared, release_all, writable_buffer
+from cffisock._converters import bytes_like, release_all, writable_buffer
 from cffisock._errors import oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
+from cffisock._scratch import new_uncleared
 from cffisock._waiting import POLLIN, POLLOUT, interrupted, retry, wait_fd, would_block
 
 _recvmmsg = lib.cffisock_recvmmsg

@@ -1,44 +1,25 @@
 """inet_aton/inet_ntoa/inet_pton/inet_ntop: text and packed IP addresses."""
 
 
-from cffisock._arguments import parser_type_name
+from cffisock._converters import bytes_copy, c_int, utf8_text
 from cffisock._errors import oserror
 from cffisock._ffi import ffi, lib
-from cffisock._integers import c_int
 
 _PACKED_SIZES = {lib.AF_INET: 4, lib.AF_INET6: 16}
-
-
-def _text_argument(text, caller):
-    if not isinstance(text, str):
-        raise TypeError("%s() argument %s must be str, not %s"
-                        % (caller, 1 if caller == "inet_aton" else 2,
-                           parser_type_name(text)))
-    if "\0" in text:
-        raise ValueError("embedded null character")
-    return text.encode("utf-8")
-
-
-def _packed_argument(packed):
-    try:
-        return bytes(memoryview(packed))
-    except TypeError:
-        raise TypeError("a bytes-like object is required, not '%s'"
-                        % type(packed).__name__) from None
 
 
 def inet_aton(ip_string):
     """Return the 4 packed bytes of a dotted IPv4 address (the C library's
     inet_aton rules: '127.1' is accepted)."""
     packed = ffi.new("struct in_addr *")
-    if lib.inet_aton(_text_argument(ip_string, "inet_aton"), packed) == 0:
+    if lib.inet_aton(utf8_text(ip_string, "inet_aton"), packed) == 0:
         raise OSError("illegal IP address string passed to inet_aton")
     return bytes(ffi.buffer(packed))
 
 
 def inet_ntoa(packed_ip):
     """Return the dotted-quad text of 4 packed bytes."""
-    packed = _packed_argument(packed_ip)
+    packed = bytes_copy(packed_ip)
     if len(packed) != 4:
         raise OSError("packed IP wrong length for inet_ntoa")
     return "%d.%d.%d.%d" % tuple(packed)
@@ -47,7 +28,7 @@ def inet_ntoa(packed_ip):
 def inet_pton(address_family, ip_string):
     """Return the packed bytes of an address of ``address_family``."""
     address_family = c_int(address_family)
-    text = _text_argument(ip_string, "inet_pton")
+    text = utf8_text(ip_string, "inet_pton", 2)
     size = _PACKED_SIZES.get(address_family)
     if size is None:
         raise oserror(lib.EAFNOSUPPORT)
@@ -72,7 +53,7 @@ def inet_ntop(address_family, packed_ip):
     """Return the text of a packed address of ``address_family``."""
     address_family = c_int(address_family)
     size = _PACKED_SIZES.get(address_family)
-    packed = _packed_argument(packed_ip)
+    packed = bytes_copy(packed_ip)
     if size is None:
         raise ValueError("unknown address family %d" % address_family)
     if len(packed) != size:

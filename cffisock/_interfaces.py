@@ -3,11 +3,10 @@ if_indextoname."""
 
 import os
 
+from cffisock._converters import UINT_MAX, ULONG_MAX
 from cffisock._errors import check, oserror
 from cffisock._ffi import ffi, lib
 
-_MAX_INDEX = (1 << (8 * ffi.sizeof("unsigned int"))) - 1
-_MAX_UNSIGNED_LONG = (1 << (8 * ffi.sizeof("unsigned long"))) - 1
 
 
 def if_nameindex():
@@ -45,9 +44,9 @@ def if_indextoname(if_index):
         raise TypeError("an integer is required")
     if if_index < 0:
         raise OverflowError("can't convert negative value to unsigned int")
-    if if_index > _MAX_UNSIGNED_LONG:
+    if if_index > ULONG_MAX:
         raise OverflowError("Python int too large to convert to C unsigned long")
-    if if_index > _MAX_INDEX:
+    if if_index > UINT_MAX:
         raise OverflowError("index is too large")
     name = ffi.new("char[]", lib.IF_NAMESIZE)
     check(lib.cffisock_if_indextoname(if_index, name))

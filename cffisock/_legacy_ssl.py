@@ -33,7 +33,7 @@ class SSLObject:
 
     def write(self, s):
         """Send all of ``s``; return the number of bytes written."""
-        from cffisock._buffers import bytes_like
+        from cffisock._converters import bytes_like
 
         with bytes_like(s) as view:
             self._connection_on_socket().write_all(self._sock.gettimeout(), view)

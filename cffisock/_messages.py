@@ -17,16 +17,16 @@ from operator import index
 
 from cffisock._address import from_sockaddr, new_sockaddr, to_sockaddr
 from cffisock._ffi import ffi, lib
-from cffisock._integers import c_int, c_ssize_t
-from cffisock._buffers import (bytes_like, held, new_uncleared as _new_uncleared, release_all,
-                               writable_buffer)
+from cffisock._converters import (INT_MAX, bytes_like, c_int, c_ssize_t, held, release_all,
+                                  writable_buffer)
+from cffisock._scratch import new_uncleared as _new_uncleared
 from cffisock._waiting import POLLIN, POLLOUT, retry
 
 _INT_SIZE = ffi.sizeof("int")
 
 
 #: The stdlib's limit on a control message's size (socklen_t taken as a C int).
-_SOCKLEN_LIMIT = (1 << (8 * _INT_SIZE - 1)) - 1
+_SOCKLEN_LIMIT = INT_MAX
 
 
 def CMSG_LEN(length):
@@ -50,7 +50,7 @@ def CMSG_SPACE(length):
 
 def _iovecs(buffers, view_of, views):
     """An iovec array over ``buffers`` and how many there are; the views
-    ``view_of`` makes are collected in ``views`` (see _buffers.held)."""
+    ``view_of`` makes are collected in ``views`` (see _converters.held)."""
     ours = [held(views, view_of(buffer)) for buffer in buffers]
     iov = ffi.new("struct iovec[]", max(len(ours), 1))
     for position, view in enumerate(ours):

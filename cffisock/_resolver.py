@@ -21,14 +21,13 @@ import sys
 from operator import index
 
 from cffisock._addrinfo import addrinfo
-from cffisock._arguments import parser_type_name
-from cffisock._buffers import new_uncleared
+from cffisock._converters import c_int, getaddrinfo_host, idna_name, nul_free, utf8_text
 from cffisock._address import INET_ADDRESS_FORMAT, from_sockaddr, inet_tuple, resolve_ip
 from cffisock._enums import FAMILY_MEMBERS as _family_members, KIND_MEMBERS as _kind_members
 from cffisock._errors import check, gai_error, herror
 from cffisock._ffi import ffi, lib
-from cffisock._integers import c_int
 from cffisock._inet import ntop
+from cffisock._scratch import new_uncleared
 
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
@@ -39,8 +38,6 @@ _MAX_SCOPE_ID = (1 << 32) - 1
 #: the stdlib, whose argument is an optional str).
 _ANY_PROTOCOL = object()
 _NULL = ffi.NULL
-_idna_hosts = {}
-_IDNA_HOSTS_KEPT = 256
 _resolve = lib.cffisock_resolve
 _address_entries = lib.cffisock_address_entries
 _freeaddrinfo = lib.freeaddrinfo
@@ -61,34 +58,6 @@ _new_entries = functools.partial(new_uncleared, "struct cffisock_address_info[]"
 # -- getaddrinfo / getnameinfo ----------------------------------------------------
 
 
-def _host_argument(host):
-    if host is None:
-        return _NULL
-    if isinstance(host, str):
-        # The stdlib always applies the IDNA codec to a str host.
-        encoded = _idna_hosts.get(host)
-        if encoded is None:
-            encoded = _idna_host(host)
-        return encoded
-    if not isinstance(host, bytes):
-        raise TypeError("getaddrinfo() argument 1 must be string or None")
-    if b"\0" in host:
-        raise ValueError("embedded null character")
-    return host
-
-
-def _idna_host(host):
-    """``host`` through the IDNA codec, remembered (up to a bound) for the
-    next call: a program resolves the same few names again and again."""
-    encoded = host.encode("idna")
-    if b"\0" in encoded:
-        raise ValueError("embedded null character")
-    if len(_idna_hosts) >= _IDNA_HOSTS_KEPT:
-        _idna_hosts.clear()
-    _idna_hosts[host] = encoded
-    return encoded
-
-
 def _port_argument(port):
     if port is None:
         return ffi.NULL
@@ -98,9 +67,7 @@ def _port_argument(port):
         port = port.encode("utf-8")
     elif not isinstance(port, bytes):
         raise OSError("Int or String expected")
-    if b"\0" in port:
-        raise ValueError("embedded null character")
-    return port
+    return nul_free(port)
 
 
 def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
@@ -111,7 +78,7 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     name, a number, bytes or None.
     """
     try:
-        host = _host_argument(host)
+        host = getaddrinfo_host(host)
         port = _port_argument(port)
     except (TypeError, ValueError, OSError):
         # The stdlib parses the four numbers first: their errors come first.
@@ -195,7 +162,7 @@ def getnameinfo(sockaddr, flags):
     if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
         raise TypeError("getnameinfo(): illegal sockaddr argument")
     host, port, flowinfo, scope_id = sockaddr + (0, 0)[len(sockaddr) - 2:]
-    host = _nul_free(host.encode("utf-8"))
+    host = nul_free(host.encode("utf-8"))
     port, flowinfo, scope_id = index(port), index(flowinfo), index(scope_id)
     if not 0 <= port <= 0xFFFF:
         raise OverflowError("getnameinfo(): port must be 0-65535.")
@@ -225,12 +192,6 @@ def getnameinfo(sockaddr, flags):
     return ffi.string(host_text).decode("utf-8"), ffi.string(service_text).decode("utf-8")
 
 
-def _nul_free(encoded, message="embedded null character"):
-    if b"\0" in encoded:
-        raise ValueError(message)
-    return encoded
-
-
 def _text(pointer):
     return ffi.string(pointer).decode("utf-8")
 
@@ -238,25 +199,9 @@ def _text(pointer):
 # -- the gethostby* family --------------------------------------------------------
 
 
-def _idna_name(name, caller):
-    """The stdlib's "et"/idna conversion: str by the IDNA codec, bytes-like
-    as they are, no NUL."""
-    if isinstance(name, str):
-        encoded = name.encode("idna")
-    elif isinstance(name, (bytes, bytearray)):
-        encoded = bytes(name)
-    else:
-        raise TypeError("%s() argument 1 must be str, bytes or bytearray, not %s"
-                        % (caller, parser_type_name(name)))
-    if b"\0" in encoded:
-        raise TypeError("%s() argument 1 must be encoded string without null "
-                        "bytes, not %s" % (caller, type(name).__name__))
-    return encoded
-
-
 def gethostbyname(hostname):
     """Return the IPv4 address of ``hostname`` as a dotted string."""
-    storage = resolve_ip(_idna_name(hostname, "gethostbyname"), AF_INET)
+    storage = resolve_ip(idna_name(hostname, "gethostbyname"), AF_INET)
     return ntop(AF_INET, ffi.addressof(ffi.cast("struct sockaddr_in *", storage).sin_addr))
 
 
@@ -294,7 +239,7 @@ def _string_list(array):
 
 def gethostbyname_ex(hostname):
     """Return ``(hostname, aliases, addresses)`` of an IPv4 host name."""
-    name = _idna_name(hostname, "gethostbyname_ex")
+    name = idna_name(hostname, "gethostbyname_ex")
     resolve_ip(name, AF_INET)  # raises gaierror as the stdlib does
     return _lookup_host(
         lambda hostent, buffer, size, result, h_errno: lib.gethostbyname_r(
@@ -304,7 +249,7 @@ def gethostbyname_ex(hostname):
 def gethostbyaddr(ip_address):
     """Return ``(hostname, aliases, addresses)`` for an IPv4 or IPv6 address
     (or a name, which is resolved first)."""
-    storage = resolve_ip(_idna_name(ip_address, "gethostbyaddr"), lib.AF_UNSPEC)
+    storage = resolve_ip(idna_name(ip_address, "gethostbyaddr"), lib.AF_UNSPEC)
     family = storage.ss_family
     if family == AF_INET:
         address = ffi.addressof(ffi.cast("struct sockaddr_in *", storage).sin_addr)
@@ -347,7 +292,7 @@ def sethostname(name):
         name = os.fsencode(name)
     else:
         name = bytes(memoryview(name))
-    check(lib.cffisock_sethostname(_nul_free(name, "embedded null byte"), len(name)))
+    check(lib.cffisock_sethostname(nul_free(name, "embedded null byte"), len(name)))
 
 
 # -- services and protocols -----------------------------------------------------------
@@ -375,20 +320,13 @@ def _lookup_entry(lookup, entry_type, extract, initial_size=1024):
 def _protocol_argument(protocolname, caller):
     if protocolname is _ANY_PROTOCOL:
         return ffi.NULL
-    return _str_argument(protocolname, caller, 2)
-
-
-def _str_argument(text, caller, position=1):
-    if not isinstance(text, str):
-        raise TypeError("%s() argument %d must be str, not %s"
-                        % (caller, position, parser_type_name(text)))
-    return _nul_free(text.encode("utf-8"))
+    return utf8_text(protocolname, caller, 2)
 
 
 def getservbyname(servicename, protocolname=_ANY_PROTOCOL):
     """Return the port number of a service name ('http'), optionally for one
     protocol ('tcp' or 'udp')."""
-    name = _str_argument(servicename, "getservbyname")
+    name = utf8_text(servicename, "getservbyname")
     protocol = _protocol_argument(protocolname, "getservbyname")
     port = _lookup_entry(
         lambda servent, buffer, size, result: lib.getservbyname_r(
@@ -417,7 +355,7 @@ def getservbyport(port, protocolname=_ANY_PROTOCOL):
 
 def getprotobyname(protocolname):
     """Return the number of a protocol name ('tcp', 'icmp')."""
-    name = _str_argument(protocolname, "getprotobyname")
+    name = utf8_text(protocolname, "getprotobyname")
     number = _lookup_entry(
         lambda protoent, buffer, size, result: lib.getprotobyname_r(
             name, protoent, buffer, size, result), "struct protoent *",

@@ -1,4 +1,5 @@
-"""Reusable C memory for the receive paths.
+"""C memory for the receive paths: uncleared allocations, and spares kept
+for reuse.
 
 With cffi, an allocation costs a good part of what a small receive's system
 call does, so receive buffers and peer structs are kept for reuse in deques
@@ -12,8 +13,12 @@ reallocate the deque's storage as it empties and fills.
 
 from collections import deque
 
-from cffisock._buffers import new_uncleared
 from cffisock._ffi import ffi
+
+#: Allocates C memory without zeroing it, for buffers and structs the C
+#: side fills before Python reads them (receive buffers: the kernel
+#: overwrites them, and only the bytes it wrote are read back).
+new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
 #: The size of a spare receive buffer: receives up to this size use one.
 BUFFER_SIZE = 65536

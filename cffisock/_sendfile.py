@@ -13,7 +13,7 @@ import io
 import os
 import stat
 
-from cffisock._buffers import bytes_like
+from cffisock._converters import bytes_like
 from cffisock._ffi import ffi, lib
 from cffisock._waiting import POLLOUT, deadline_after, retry
 

@@ -20,11 +20,11 @@ from operator import index
 from cffisock import _timeouts
 from cffisock import _batches, _messages, _scratch
 from cffisock._address import from_sockaddr, new_sockaddr, peer_address, to_sockaddr
-from cffisock._buffers import bytes_like, release as _release, writable_buffer
 from cffisock._enums import as_family, as_kind
 from cffisock._errors import check, oserror, timeout as _timeout_error
 from cffisock._ffi import ffi, lib
-from cffisock._integers import c_int, c_ssize_t
+from cffisock._converters import (INT_MAX, INT_MIN, bytes_like, c_int, c_ssize_t, is_c_int,
+                                  release as _release, writable_buffer)
 from cffisock._waiting import (
     POLLIN,
     POLLOUT,
@@ -54,8 +54,6 @@ _new_peer = _scratch.new_peer
 _SOCK_CLOEXEC = lib.SOCK_CLOEXEC
 _SOCK_NONBLOCK = lib.SOCK_NONBLOCK
 _TYPE_FLAGS = _SOCK_CLOEXEC | _SOCK_NONBLOCK
-_INT_MIN = -(1 << (8 * ffi.sizeof("int") - 1))
-_INT_MAX = (1 << (8 * ffi.sizeof("int") - 1)) - 1
 _EINPROGRESS = lib.EINPROGRESS
 _EISCONN = lib.EISCONN
 _EWOULDBLOCK = lib.EWOULDBLOCK
@@ -302,11 +300,11 @@ class socket:
         if optlen is not None:
             # The stdlib's last parse of the four arguments ("iiy*") words
             # every error of this form.
-            if value is not None or not (_is_c_int(level) and _is_c_int(optname)):
+            if value is not None or not (is_c_int(level) and is_c_int(optname)):
                 raise TypeError("setsockopt() takes exactly 3 arguments (4 given)")
             result = lib.cffisock_setsockopt(self._fd, level, optname, ffi.NULL,
                                              index(optlen))
-        elif isinstance(value, int) and _INT_MIN <= value <= _INT_MAX:
+        elif isinstance(value, int) and INT_MIN <= value <= INT_MAX:
             result = lib.cffisock_setsockopt(self._fd, c_int(level), c_int(optname),
                                              ffi.new("int *", value), ffi.sizeof("int"))
         else:
@@ -381,7 +379,7 @@ class socket:
     def send(self, data, flags=0):
         """Send ``data``; return the number of bytes sent."""
         # bytes go to C as they are; anything else through a buffer view,
-        # released when the call ends (see cffisock._buffers).
+        # released when the call ends (see cffisock._converters).
         view = data if type(data) is bytes else bytes_like(data)
         try:
             size = len(view)
@@ -623,14 +621,6 @@ def _received_bytes(buffer, bufsize, received):
     if received <= bufsize:
         return _unpack(buffer, received)
     return _unpack(buffer, bufsize) + bytes(received - bufsize)
-
-
-def _is_c_int(value):
-    try:
-        c_int(value)
-    except (TypeError, OverflowError):
-        return False
-    return True
 
 
 def _receive_size(target, nbytes, caller):

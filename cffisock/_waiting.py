@@ -19,6 +19,7 @@ Deadlines are ``time.monotonic()`` values; ``None`` means wait forever.
 import math
 from time import monotonic
 
+from cffisock._converters import INT_MAX
 from cffisock._errors import oserror, timed_out
 from cffisock._ffi import lib
 
@@ -27,7 +28,6 @@ EAGAIN = lib.EAGAIN
 EWOULDBLOCK = lib.EWOULDBLOCK
 POLLIN = lib.POLLIN
 POLLOUT = lib.POLLOUT
-_INT_MAX = lib.INT_MAX
 _poll_one = lib.cffisock_poll_one
 
 
@@ -70,7 +70,7 @@ def wait_fd(fd, events, deadline):
             if remaining <= 0:
                 raise timed_out()
             # Round up, as CPython does, so a wait never ends early.
-            milliseconds = min(math.ceil(remaining * 1000), _INT_MAX)
+            milliseconds = min(math.ceil(remaining * 1000), INT_MAX)
         ready = _poll_one(fd, events, milliseconds)
         if ready > 0:
             return

@@ -23,9 +23,10 @@ from operator import index
 from cffisock._errors import oserror, timeout as _socket_timeout
 from cffisock._ffi import lib as _socket_lib
 from cffisock._socketobj import socket as _socket
-from cffisock._arguments import parser_type_name
-from cffisock._buffers import bytes_like, release as _release, writable_buffer
-from cffisock._integers import INT_MAX as _INT_MAX, c_int, c_ssize_t
+from cffisock._converters import (INT_MAX as _INT_MAX, bytes_like, c_int, c_long, c_ssize_t,
+                                  c_unsigned_long_masked, parser_type_name,
+                                  release as _release, server_hostname as _server_hostname,
+                                  writable_buffer)
 from cffisock._sendfile import sendfile_by_reading
 from cffisock._scratch import (BUFFER_SIZE as _BUFFER_SIZE, give_buffer as _give_buffer,
                                take_buffer as _take_buffer)
@@ -115,7 +116,6 @@ class VerifyFlags(IntFlag):
 globals().update(VerifyFlags.__members__)
 
 _VERSION_NUMBERS = frozenset(int(version) for version in TLSVersion)
-_UNSIGNED_LONG = (1 << (8 * ffi.sizeof("unsigned long"))) - 1
 _VERIFY_FLAGS = {
     CERT_NONE: lib.SSL_VERIFY_NONE,
     CERT_OPTIONAL: lib.SSL_VERIFY_PEER,
@@ -325,7 +325,7 @@ class SSLContext:
 
     @verify_flags.setter
     def verify_flags(self, value):
-        value = index(value) & _UNSIGNED_LONG  # the stdlib's "k": masked
+        value = c_unsigned_long_masked(value)
         param = lib.SSL_CTX_get0_param(self._ctx)
         current = lib.X509_VERIFY_PARAM_get_flags(param)
         lib.X509_VERIFY_PARAM_clear_flags(param, current & ~value)
@@ -340,9 +340,7 @@ class SSLContext:
             else TLSVersion.MAXIMUM_SUPPORTED)
 
     def _set_version(self, setter, value):
-        value = index(value)  # the stdlib: a C long, then no more than a C int
-        if not -(_UNSIGNED_LONG // 2) - 1 <= value <= _UNSIGNED_LONG // 2:
-            raise OverflowError("Python int too large to convert to C long")
+        value = c_long(value)  # the stdlib: a C long, then no more than a C int
         if value > _INT_MAX:
             raise OverflowError("Option is too long")
         if value not in _VERSION_NUMBERS:
@@ -564,7 +562,7 @@ class SSLContext:
     # -- connections --------------------------------------------------------------------
 
     def _new_connection(self, server_side, server_hostname, session):
-        server_hostname = _encode_hostname(server_hostname)
+        server_hostname = _server_hostname(server_hostname)
         if server_side and self.protocol == PROTOCOL_TLS_CLIENT:
             raise ValueError("Cannot create a server socket with a "
                              "PROTOCOL_TLS_CLIENT context")
@@ -594,19 +592,6 @@ class SSLContext:
         connection = self._new_connection(server_side, server_hostname, session)
         connection.attach_bios(incoming, outgoing)
         return SSLObject(connection)
-
-
-def _encode_hostname(hostname):
-    """A server host name as the stdlib keeps it: str through the IDNA
-    codec, bytes as ASCII, both as str."""
-    if hostname is None:
-        return None
-    text = (hostname.encode("idna") if isinstance(hostname, str) else hostname).decode("ascii")
-    if "\0" in text:
-        raise TypeError("argument must be encoded string without null bytes, not str")
-    if text[:1] in ("", "."):
-        raise ValueError("server_hostname cannot be an empty string or start with a leading dot.")
-    return text
 
 
 def _file_error(path):
@@ -750,8 +735,8 @@ class _Connection:
         self._owner = weakref.ref(owner)
 
     def _set_hostname(self, hostname):
-        """SNI and the name to check, for ``hostname`` as _encode_hostname
-        made it (ASCII text: a second IDNA pass would refuse names the
+        """SNI and the name to check, for ``hostname`` as
+        _converters.server_hostname made it (ASCII text: a second IDNA pass would refuse names the
         stdlib takes, such as b'\\x01..')."""
         encoded = hostname.encode("ascii")
         is_ip = _is_ip_address(encoded)
