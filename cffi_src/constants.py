@@ -162,12 +162,14 @@ def _entry(name):
     return present + "#endif\n"
 
 
-TYPES = """
+CONSTANT_STRUCT = """
 struct cffisock_constant {
     const char *name;
     long long value;
 };
 """
+
+TYPES = CONSTANT_STRUCT
 
 FUNCTIONS = """
 extern struct cffisock_constant cffisock_constants[];
@@ -175,8 +177,8 @@ extern const size_t cffisock_constants_count;
 """
 
 CUSTOMIZATIONS = (
-    "struct cffisock_constant { const char *name; long long value; };\n"
-    "static struct cffisock_constant cffisock_constants[] = {\n"
+    CONSTANT_STRUCT
+    + "static struct cffisock_constant cffisock_constants[] = {\n"
     + "".join(_entry(name) for name in NAMES)
     + "};\n"
     "static const size_t cffisock_constants_count =\n"

@@ -18,7 +18,6 @@ TYPES = """
 """
 
 FUNCTIONS = """
-unsigned long ERR_get_error(void);
 unsigned long ERR_peek_last_error(void);
 void ERR_clear_error(void);
 const char *ERR_reason_error_string(unsigned long);

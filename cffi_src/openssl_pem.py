@@ -6,7 +6,6 @@ TYPES = ""
 
 FUNCTIONS = """
 X509 *PEM_read_bio_X509(BIO *, X509 **, void *, void *);
-int PEM_write_bio_X509(BIO *, X509 *);
 """
 
 CUSTOMIZATIONS = ""

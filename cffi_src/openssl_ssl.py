@@ -4,6 +4,28 @@ INCLUDES = """
 #include <errno.h>
 """
 
+# The structs the C helpers share with Python, and the operation codes of
+# cffisock_ssl_io: defined once, in both the declarations and the C source.
+SSL_STRUCTS = """
+struct cffisock_alpn {
+    const unsigned char *protocols;
+    unsigned int length;
+};
+
+struct cffisock_ssl_outcome {
+    int ssl_error;
+    int system_errno;
+    unsigned long error_code;
+};
+"""
+
+OPERATIONS = """
+#define CFFISOCK_SSL_HANDSHAKE 0
+#define CFFISOCK_SSL_READ 1
+#define CFFISOCK_SSL_WRITE 2
+#define CFFISOCK_SSL_SHUTDOWN 3
+"""
+
 TYPES = """
 #define OPENSSL_VERSION_NUMBER ...
 #define OPENSSL_INIT_LOAD_SSL_STRINGS ...
@@ -13,10 +35,8 @@ TYPES = """
 #define SSL_ERROR_SSL ...
 #define SSL_ERROR_WANT_READ ...
 #define SSL_ERROR_WANT_WRITE ...
-#define SSL_ERROR_WANT_X509_LOOKUP ...
 #define SSL_ERROR_SYSCALL ...
 #define SSL_ERROR_ZERO_RETURN ...
-#define SSL_ERROR_WANT_CONNECT ...
 
 #define SSL_VERIFY_NONE ...
 #define SSL_VERIFY_PEER ...
@@ -25,13 +45,10 @@ TYPES = """
 
 #define SSL_FILETYPE_PEM ...
 
-#define SSL_MODE_ENABLE_PARTIAL_WRITE ...
 #define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER ...
 #define SSL_MODE_AUTO_RETRY ...
 
-#define SSL_SENT_SHUTDOWN ...
 #define SSL_RECEIVED_SHUTDOWN ...
-#define SSL_MODE_RELEASE_BUFFERS ...
 
 #define SSL_OP_ALL ...
 #define SSL_OP_NO_SSLv2 ...
@@ -58,31 +75,21 @@ TYPES = """
 #define SSL_R_CERTIFICATE_VERIFY_FAILED ...
 #define SSL_R_UNEXPECTED_EOF_WHILE_READING ...
 
-#define SSL_SESS_CACHE_CLIENT ...
-#define SSL_SESS_CACHE_SERVER ...
 #define TLSEXT_NAMETYPE_host_name ...
 #define SSL_TLSEXT_ERR_OK ...
 #define SSL_TLSEXT_ERR_ALERT_FATAL ...
 #define SSL_AD_INTERNAL_ERROR ...
 #define NID_undef ...
-
-struct cffisock_alpn {
-    const unsigned char *protocols;
-    unsigned int length;
-};
-
-struct cffisock_ssl_outcome {
-    int ssl_error;
-    int system_errno;
-    unsigned long error_code;
-};
-"""
+#define CFFISOCK_SSL_HANDSHAKE ...
+#define CFFISOCK_SSL_READ ...
+#define CFFISOCK_SSL_WRITE ...
+#define CFFISOCK_SSL_SHUTDOWN ...
+""" + SSL_STRUCTS
 
 FUNCTIONS = """
 int OPENSSL_init_ssl(uint64_t, const void *);
 const char *OpenSSL_version(int);
 
-const SSL_METHOD *TLS_method(void);
 const SSL_METHOD *TLS_client_method(void);
 const SSL_METHOD *TLS_server_method(void);
 
@@ -119,7 +126,6 @@ long SSL_CTX_sess_hits(SSL_CTX *);
 long SSL_CTX_sess_misses(SSL_CTX *);
 long SSL_CTX_sess_timeouts(SSL_CTX *);
 long SSL_CTX_sess_cache_full(SSL_CTX *);
-long SSL_CTX_set_session_cache_mode(SSL_CTX *, long);
 void cffisock_set_alpn_select(SSL_CTX *, struct cffisock_alpn *);
 
 SSL *SSL_new(SSL_CTX *);
@@ -142,12 +148,10 @@ long SSL_get_verify_result(const SSL *);
 X509 *SSL_get1_peer_certificate(const SSL *);
 OPENSSL_STACK *cffisock_SSL_get_peer_cert_chain(const SSL *);
 OPENSSL_STACK *cffisock_SSL_get0_verified_chain(const SSL *);
-OPENSSL_STACK *cffisock_SSL_get_ciphers(const SSL *);
 SSL_SESSION *SSL_get1_session(SSL *);
 int SSL_set_session(SSL *, SSL_SESSION *);
 void SSL_SESSION_free(SSL_SESSION *);
 int SSL_session_reused(const SSL *);
-int SSL_is_init_finished(const SSL *);
 int SSL_verify_client_post_handshake(SSL *);
 void SSL_set_post_handshake_auth(SSL *, int);
 const char *SSL_get_servername(const SSL *, const int);
@@ -183,15 +187,11 @@ ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
                         struct cffisock_ssl_outcome *outcome);
 """
 
-CUSTOMIZATIONS = """
+CUSTOMIZATIONS = SSL_STRUCTS + OPERATIONS + """
 /* The STACK_OF(...) accessors, through the generic stack type. */
 static OPENSSL_STACK *cffisock_SSL_CTX_get_ciphers(const SSL_CTX *ctx)
 {
     return (OPENSSL_STACK *)SSL_CTX_get_ciphers(ctx);
-}
-static OPENSSL_STACK *cffisock_SSL_get_ciphers(const SSL *ssl)
-{
-    return (OPENSSL_STACK *)SSL_get_ciphers(ssl);
 }
 static OPENSSL_STACK *cffisock_SSL_get_peer_cert_chain(const SSL *ssl)
 {
@@ -259,18 +259,12 @@ static void cffisock_set_password_callback(SSL_CTX *ctx, int enabled)
    more than looking, so only a queue that holds something is cleared);
    after a call that did not succeed, errno, SSL_get_error and the last
    queued error are read into *outcome before anything else can run (and
-   the queue is left empty).  operation: 0 handshake, 1 read, 2 write,
-   3 shutdown.  Returns the byte count of a read or write that succeeded
+   the queue is left empty).  operation: CFFISOCK_SSL_HANDSHAKE, _READ,
+   _WRITE or _SHUTDOWN.  Returns the byte count of a read or write that succeeded
    (*outcome untouched, except that a write of 0 bytes sets its ssl_error
    to SSL_ERROR_NONE: its 0 is not a failure), else what OpenSSL's call
    returned (1 for a finished handshake or shutdown, *outcome untouched;
    0 for a shutdown half done, <= 0 for a failure the outcome describes). */
-struct cffisock_ssl_outcome {
-    int ssl_error;
-    int system_errno;
-    unsigned long error_code;
-};
-
 static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
                                struct cffisock_ssl_outcome *outcome)
 {
@@ -280,13 +274,13 @@ static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t siz
         ERR_clear_error();
     errno = 0;
     switch (operation) {
-    case 0: result = SSL_do_handshake(ssl); break;
-    case 1: result = SSL_read_ex(ssl, buffer, size, &done); break;
-    case 2: result = SSL_write_ex(ssl, buffer, size, &done); break;
+    case CFFISOCK_SSL_HANDSHAKE: result = SSL_do_handshake(ssl); break;
+    case CFFISOCK_SSL_READ: result = SSL_read_ex(ssl, buffer, size, &done); break;
+    case CFFISOCK_SSL_WRITE: result = SSL_write_ex(ssl, buffer, size, &done); break;
     default: result = SSL_shutdown(ssl); break;
     }
     if (result > 0) {
-        if (operation == 0 || operation == 3)
+        if (operation == CFFISOCK_SSL_HANDSHAKE || operation == CFFISOCK_SSL_SHUTDOWN)
             return result;
         if (done == 0)
             outcome->ssl_error = SSL_ERROR_NONE;
@@ -303,7 +297,6 @@ static ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t siz
 /* Server-side ALPN: choose from the context's list (wire format) with
    SSL_select_next_proto; the struct and the list are owned by the Python
    SSLContext, which outlives every connection made from it. */
-struct cffisock_alpn { const unsigned char *protocols; unsigned int length; };
 
 static int cffisock_alpn_select_cb(SSL *ssl, const unsigned char **out,
                                    unsigned char *outlen,

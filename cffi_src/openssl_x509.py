@@ -26,11 +26,15 @@ TYPES = """
 #define GEN_URI ...
 #define GEN_IPADD ...
 #define GEN_RID ...
+#define CFFISOCK_STORE_CERTIFICATE ...
+#define CFFISOCK_STORE_CRL ...
+#define CFFISOCK_URIS_OCSP ...
+#define CFFISOCK_URIS_CA_ISSUERS ...
+#define CFFISOCK_URIS_CRL_DISTRIBUTION_POINTS ...
 """
 
 FUNCTIONS = """
 void X509_free(X509 *);
-int X509_up_ref(X509 *);
 int i2d_X509(X509 *, unsigned char **);
 X509 *d2i_X509(X509 **, const unsigned char **, long);
 X509_NAME *X509_get_subject_name(const X509 *);
@@ -80,9 +84,18 @@ int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out);
 # A GENERAL_NAME is a tagged union; this helper reads one entry of a
 # GENERAL_NAMES stack without declaring the union's layout in the cdef.
 CUSTOMIZATIONS = """
-/* A certificate store's objects, for cert_store_stats and get_ca_certs:
-   cffisock_store_object gives 1 and the certificate (owned by the store)
-   for a certificate, 2 for a CRL, 0 for anything else. */
+/* What cffisock_store_object says an object of a certificate store is
+   (cert_store_stats, get_ca_certs), and the URI lists of a certificate
+   that cffisock_certificate_uris reads (getpeercert). */
+#define CFFISOCK_STORE_CERTIFICATE 1
+#define CFFISOCK_STORE_CRL 2
+#define CFFISOCK_URIS_OCSP 0
+#define CFFISOCK_URIS_CA_ISSUERS 1
+#define CFFISOCK_URIS_CRL_DISTRIBUTION_POINTS 2
+
+/* A certificate store's objects: cffisock_store_object gives
+   CFFISOCK_STORE_CERTIFICATE and the certificate (owned by the store) for
+   a certificate, CFFISOCK_STORE_CRL for a CRL, 0 for anything else. */
 static int cffisock_store_size(X509_STORE *store)
 {
     return sk_X509_OBJECT_num(X509_STORE_get0_objects(store));
@@ -94,9 +107,9 @@ static int cffisock_store_object(X509_STORE *store, int i, X509 **certificate)
     switch (X509_OBJECT_get_type(object)) {
     case X509_LU_X509:
         *certificate = X509_OBJECT_get0_X509(object);
-        return 1;
+        return CFFISOCK_STORE_CERTIFICATE;
     case X509_LU_CRL:
-        return 2;
+        return CFFISOCK_STORE_CRL;
     default:
         return 0;
     }
@@ -117,14 +130,15 @@ static void cffisock_write_uri(const GENERAL_NAME *name, BIO *out, int *count)
     }
 }
 
-/* The URIs of a certificate's authority information access (kind 0: OCSP,
-   1: caIssuers) or CRL distribution points (kind 2), one a line in out;
-   returns how many, or -1 if the certificate has no such extension. */
+/* The URIs of a certificate's authority information access (kind
+   CFFISOCK_URIS_OCSP or _CA_ISSUERS) or CRL distribution points
+   (CFFISOCK_URIS_CRL_DISTRIBUTION_POINTS), one a line in out; returns how
+   many, or -1 if the certificate has no such extension. */
 static int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out)
 {
     int count = 0;
     int i, j;
-    if (kind == 2) {
+    if (kind == CFFISOCK_URIS_CRL_DISTRIBUTION_POINTS) {
         STACK_OF(DIST_POINT) *points = X509_get_ext_d2i(
             certificate, NID_crl_distribution_points, NULL, NULL);
         if (points == NULL)
@@ -143,7 +157,7 @@ static int cffisock_certificate_uris(X509 *certificate, int kind, BIO *out)
     {
         AUTHORITY_INFO_ACCESS *access = X509_get_ext_d2i(
             certificate, NID_info_access, NULL, NULL);
-        int wanted = kind == 0 ? NID_ad_OCSP : NID_ad_ca_issuers;
+        int wanted = kind == CFFISOCK_URIS_OCSP ? NID_ad_OCSP : NID_ad_ca_issuers;
         if (access == NULL)
             return -1;
         for (i = 0; i < sk_ACCESS_DESCRIPTION_num(access); i++) {

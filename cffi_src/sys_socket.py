@@ -48,7 +48,6 @@ struct linger {
 #define SOL_SOCKET ...
 #define SO_ERROR ...
 #define SO_TYPE ...
-#define SO_DOMAIN ...
 #define SO_PROTOCOL ...
 #define AF_UNSPEC ...
 #define AF_UNIX ...
@@ -71,7 +70,6 @@ int socketpair(int domain, int type, int protocol, int fds[2]);
 int bind(int fd, const void *address, socklen_t length);
 int connect(int fd, const void *address, socklen_t length);
 int listen(int fd, int backlog);
-int accept4(int fd, void *address, socklen_t *length, int flags);
 int shutdown(int fd, int how);
 int getsockname(int fd, void *address, socklen_t *length);
 int getpeername(int fd, void *address, socklen_t *length);
@@ -80,7 +78,6 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t length)
 ssize_t send(int fd, const void *data, size_t size, int flags);
 ssize_t sendto(int fd, const void *data, size_t size, int flags, const void *address, socklen_t length);
 ssize_t recv(int fd, void *buffer, size_t size, int flags);
-ssize_t recvfrom(int fd, void *buffer, size_t size, int flags, void *address, socklen_t *length);
 ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
 ssize_t recvmsg(int fd, struct msghdr *message, int flags);
 ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);

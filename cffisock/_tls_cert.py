@@ -126,7 +126,9 @@ def decode_certificate(certificate):
     alt_names = _alt_names(certificate)
     if alt_names is not None:
         decoded["subjectAltName"] = alt_names
-    for key, kind in (("OCSP", 0), ("caIssuers", 1), ("crlDistributionPoints", 2)):
+    for key, kind in (("OCSP", lib.CFFISOCK_URIS_OCSP),
+                      ("caIssuers", lib.CFFISOCK_URIS_CA_ISSUERS),
+                      ("crlDistributionPoints", lib.CFFISOCK_URIS_CRL_DISTRIBUTION_POINTS)):
         uris = _uris(certificate, kind)
         if uris:
             decoded[key] = uris

@@ -134,8 +134,13 @@ _DEFAULT_CIPHERS = (b"@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES"
 # As the stdlib: no partial writes, so one SSL_write takes a whole send (in
 # as many records as it needs); a retried write may pass a moved buffer.
 _MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY
-_HANDSHAKE, _READ, _WRITE, _SHUTDOWN = range(4)
-_OPERATION_NAMES = ("handshake", "read", "write", "shutdown")
+_HANDSHAKE = lib.CFFISOCK_SSL_HANDSHAKE
+_READ = lib.CFFISOCK_SSL_READ
+_WRITE = lib.CFFISOCK_SSL_WRITE
+_SHUTDOWN = lib.CFFISOCK_SSL_SHUTDOWN
+#: Each operation's name (in timeout messages), by its code.
+_OPERATION_NAMES = {_HANDSHAKE: "handshake", _READ: "read", _WRITE: "write",
+                    _SHUTDOWN: "shutdown"}
 _ssl_io = lib.cffisock_ssl_io
 _from_buffer = ffi.from_buffer
 _unpack = ffi.unpack
@@ -539,9 +544,9 @@ class SSLContext:
         certificates, crls = [], 0
         for position in range(lib.cffisock_store_size(store)):
             kind = lib.cffisock_store_object(store, position, certificate)
-            if kind == 1:
+            if kind == lib.CFFISOCK_STORE_CERTIFICATE:
                 certificates.append(certificate[0])
-            elif kind == 2:
+            elif kind == lib.CFFISOCK_STORE_CRL:
                 crls += 1
         return certificates, crls
 
@@ -710,8 +715,8 @@ class _Connection:
         # One result struct per operation: a reader thread and a writer
         # thread may share a connection (as with the stdlib, whose results
         # are C locals), and must not overwrite each other's byte counts.
-        self._outcomes = tuple(ffi.new("struct cffisock_ssl_outcome *")
-                               for _ in _OPERATION_NAMES)
+        self._outcomes = {operation: ffi.new("struct cffisock_ssl_outcome *")
+                          for operation in _OPERATION_NAMES}
         lib.SSL_set_mode(ssl, _MODES)
         if server_side:
             lib.SSL_set_accept_state(ssl)
