@@ -317,7 +317,7 @@ has_ipv6: bool
 # the spec's ssl(): TLS without any certificate check (DeprecationWarning)
 @type_check_only
 class _SpecSSLObject:
-    """What ssl() returns (cffisock._legacy_ssl.SSLObject)."""
+    """What ssl() returns (cffisock._legacy_ssl.SpecSSLObject)."""
 
     def write(self, s: ReadableBuffer) -> int: ...
     def read(self, n: int | None = None) -> bytes: ...

@@ -6,56 +6,52 @@ for the spec's API and emits a DeprecationWarning.  Use ``cffisock.tls``
 and host names by default.
 
 The SSL object speaks TLS over the socket's descriptor without taking the
-socket over: the caller still owns ``sock`` and closes it when done.
+socket over: the caller still owns ``sock`` and closes it when done (after
+which the object's calls raise OSError(EBADF)).  OpenSSL comes in through
+one entry point, ``_tls_context.unverified_client_over``, only when ssl()
+is first called.
 """
 
 import warnings
 
+from cffisock._converters import bytes_like
 
-class SSLObject:
+#: What read() without a size reads at a time.
+_CHUNK = 16384
+
+
+class SpecSSLObject:
     """The spec's SSL object: ``write(s)`` and ``read([n])``."""
 
     def __init__(self, sock, connection):
         self._sock = sock
         self._connection = connection
 
-    def _connection_on_socket(self):
-        """The connection, once more in step with the caller's socket: after
-        the socket was closed (fileno() -1), it no longer uses the number,
-        which may name another file by now (calls raise OSError(EBADF))."""
-        if self._sock.fileno() == -1:
-            self._connection.release_fd()
-        return self._connection
-
-    def _run(self, operation, buffer, size):
-        return self._connection_on_socket().run_on_fd(self._sock.gettimeout(),
-                                                      operation, buffer, size)
-
     def write(self, s):
         """Send all of ``s``; return the number of bytes written."""
-        from cffisock._converters import bytes_like
-
         with bytes_like(s) as view:
-            self._connection_on_socket().write_all(self._sock.gettimeout(), view)
+            self._connection.write_all(self._sock.gettimeout(), view)
             return len(view)
 
     def read(self, n=None):
         """Read up to ``n`` bytes; without ``n``, read until EOF."""
-        from cffisock import tls
-
         if n is not None:
-            return self._read(tls, n)
+            return self._read(n)
         chunks = []
         while True:
-            chunk = self._read(tls, 16384)
+            chunk = self._read(_CHUNK)
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)
 
-    def _read(self, tls, size):
-        buffer = tls.ffi.new("char[]", size)
+    def _read(self, size):
+        from cffisock import tls
+        from cffisock._tls_ffi import ffi
+
+        buffer = ffi.new("char[]", size)
         try:
-            return tls.ffi.unpack(buffer, self._run(tls._READ, buffer, size))
+            return ffi.unpack(buffer, self._connection.read_into(
+                self._sock.gettimeout(), buffer, size))
         except (tls.SSLZeroReturnError, tls.SSLEOFError):
             return b""
 
@@ -68,15 +64,6 @@ def ssl(sock, keyfile=None, certfile=None):
         "cffisock.ssl() does no certificate verification; use "
         "cffisock.tls.create_default_context().wrap_socket() instead",
         DeprecationWarning, stacklevel=2)
-    from cffisock import tls
+    from cffisock._tls_context import unverified_client_over
 
-    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = tls.CERT_NONE
-    if certfile is not None:
-        context.load_cert_chain(certfile, keyfile)
-    connection = context._new_connection(False, None, None)
-    connection.attach_fd(sock.fileno())
-    connection.run_on_fd(sock.gettimeout(), tls._HANDSHAKE)
-    connection.handshake_done = True
-    return SSLObject(sock, connection)
+    return SpecSSLObject(sock, unverified_client_over(sock, certfile, keyfile))

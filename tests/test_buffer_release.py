@@ -68,7 +68,7 @@ NO_BUFFER = {
         "socket.getsockname", "socket.getsockopt", "socket.gettimeout", "socket.listen",
         "socket.makefile", "socket.set_inheritable", "socket.setblocking",
         "socket.settimeout", "socket.shutdown",
-        "SSLSocket.accept", "SSLSocket.detach", "SSLSocket.do_handshake", "SSLSocket.dup",
+        "SSLSocket.accept", "SSLSocket.do_handshake", "SSLSocket.dup",
         "SSLSocket.unwrap", "SSLObject.do_handshake", "SSLObject.unwrap",
         "MemoryBIO.write_eof", "SSLContext.cert_store_stats", "SSLContext.get_ca_certs",
         "SSLContext.get_ciphers", "SSLContext.load_default_certs", "SSLContext.session_stats",
@@ -111,7 +111,7 @@ def public_callables():
     classes = [("socket", cffisock.socket, None), ("SSLSocket", tls.SSLSocket, cffisock.socket),
                ("SSLObject", tls.SSLObject, None), ("MemoryBIO", tls.MemoryBIO, None),
                ("SSLContext", tls.SSLContext, None), ("SSLSession", tls.SSLSession, None),
-               ("SocketIO", _socketio.SocketIO, None), ("ssl()", _legacy_ssl.SSLObject, None)]
+               ("SocketIO", _socketio.SocketIO, None), ("ssl()", _legacy_ssl.SpecSSLObject, None)]
     for label, cls, base in classes:
         for name in public_members(cls):
             member = inspect.getattr_static(cls, name)

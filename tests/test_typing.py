@@ -260,7 +260,7 @@ CLASSES = [
     (tls.SSLSocket, "SSLSocket", None),
     (tls.SSLObject, "SSLObject", None),
     (tls.SSLSession, "SSLSession", None),
-    (_legacy_ssl.SSLObject, "_SpecSSLObject", None),
+    (_legacy_ssl.SpecSSLObject, "_SpecSSLObject", None),
 ]
 
 

@@ -1,32 +1,17 @@
 """Which names of cffisock are public: what the stub test holds to the
 stubs and the buffer and TLS tests enumerate."""
 
-import ast
-import inspect
 import types
-
-import cffisock
-from cffisock import tls
 
 
 def public_module_names(module):
-    """Public names of ``module``: cffisock's ``__all__`` (and any other
-    public non-module attribute); for cffisock.tls, which has no ``__all__``,
-    every name without a leading underscore except modules, what it imports
-    for its own use (objects that do not say they belong to cffisock.tls, as
-    its exception classes do) and the C callbacks that ``@ffi.def_extern``
-    binds by name (``cffisock_*``)."""
-    if module is cffisock:
-        return set(cffisock.__all__) | {
-            name for name, value in vars(cffisock).items()
-            if not name.startswith("_") and not isinstance(value, types.ModuleType)}
-    imported = {alias.asname or alias.name.partition(".")[0]
-                for node in ast.parse(inspect.getsource(tls)).body
-                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
-    return {name for name, value in vars(tls).items()
-            if not name.startswith(("_", "cffisock_"))
-            and not isinstance(value, types.ModuleType)
-            and (name not in imported or getattr(value, "__module__", None) == tls.__name__)}
+    """Public names of ``module`` (cffisock or cffisock.tls): every attribute
+    without a leading underscore that is not a module, and cffisock's
+    ``__all__`` (which names the lazily loaded ``ssl`` too).  Both modules
+    import what they use privately under underscore names."""
+    names = {name for name, value in vars(module).items()
+             if not name.startswith("_") and not isinstance(value, types.ModuleType)}
+    return names | set(getattr(module, "__all__", ()))
 
 
 def public_members(cls, instance=None):

@@ -1,0 +1,577 @@
+"""``SSLContext``: the settings and certificates TLS connections share, and
+the C callbacks that lead OpenSSL back to them (a key's password, the SNI
+callback).
+
+A new context starts with the newest stdlib's defaults (``_tls_constants``):
+TLS 1.2 at least, CPython 3.10+'s cipher list, compression and
+renegotiation off; a ``PROTOCOL_TLS_CLIENT`` context verifies the peer's
+chain and host name.
+"""
+
+import contextlib
+import errno
+import os
+import sys
+from operator import index
+
+from cffisock._converters import (INT_MAX, bytes_like, c_int, c_long, c_unsigned_long_masked,
+                                  parser_type_name, server_hostname as _server_hostname)
+from cffisock._ffi import lib as _socket_lib
+from cffisock._tls_cert import decode_certificate, der_bytes
+from cffisock._tls_ciphers import stack_ciphers
+from cffisock._tls_connection import _Connection
+from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, DEFAULT_CIPHERS,
+                                     DEFAULT_OPTIONS, MODES, PROTOCOL_TLS_CLIENT,
+                                     PROTOCOL_TLS_SERVER, VERIFY_MODE_FLAGS, VERSION_NUMBERS,
+                                     Options, TLSVersion, VerifyFlags, VerifyMode)
+from cffisock._tls_errors import SSLError, queue_error
+from cffisock._tls_ffi import ffi, lib
+from cffisock._tls_purpose import Purpose, purpose_oid
+from cffisock._tls_socket import SSLObject, SSLSocket
+
+#: The two version bounds: their OpenSSL getter and setter, and the
+#: TLSVersion that stands for OpenSSL's "no bound" (0) at that end.
+_BOUNDS = {
+    "minimum": (lib.SSL_CTX_get_min_proto_version, lib.SSL_CTX_set_min_proto_version,
+                TLSVersion.MINIMUM_SUPPORTED),
+    "maximum": (lib.SSL_CTX_get_max_proto_version, lib.SSL_CTX_set_max_proto_version,
+                TLSVersion.MAXIMUM_SUPPORTED),
+}
+
+
+class SSLContext:
+    """Settings and certificates shared by TLS connections.
+
+    ``PROTOCOL_TLS_CLIENT`` contexts verify certificates and host names;
+    ``PROTOCOL_TLS_SERVER`` contexts do not ask for client certificates
+    unless ``verify_mode`` says so.  Both refuse TLS below 1.2.
+    """
+
+    __module__ = "cffisock.tls"
+
+    def __init__(self, protocol=PROTOCOL_TLS_CLIENT):
+        if protocol == PROTOCOL_TLS_CLIENT:
+            method = lib.TLS_client_method()
+        elif protocol == PROTOCOL_TLS_SERVER:
+            method = lib.TLS_server_method()
+        else:
+            raise ValueError("invalid or unsupported protocol version %r" % (protocol,))
+        ctx = lib.SSL_CTX_new(method)
+        if ctx == ffi.NULL:
+            raise queue_error()
+        self._ctx = ffi.gc(ctx, lib.SSL_CTX_free)
+        self.protocol = protocol
+        self._check_hostname = False
+        self._alpn = None
+        self._keylog = None
+        self._sni_callback = None
+        self._post_handshake_auth = False
+        lib.SSL_CTX_set_options(ctx, DEFAULT_OPTIONS)
+        lib.SSL_CTX_set_mode(ctx, MODES)
+        lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
+        if not lib.SSL_CTX_set_cipher_list(ctx, DEFAULT_CIPHERS):
+            lib.ERR_clear_error()
+            raise SSLError("No cipher can be selected.")
+        if protocol == PROTOCOL_TLS_CLIENT:
+            self.verify_mode = CERT_REQUIRED
+            self.check_hostname = True
+        else:
+            self.verify_mode = CERT_NONE
+        param = lib.SSL_CTX_get0_param(ctx)
+        lib.X509_VERIFY_PARAM_set_hostflags(param, lib.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+        # As the stdlib: better chains when cross-signed intermediates exist.
+        lib.X509_VERIFY_PARAM_set_flags(param, lib.X509_V_FLAG_TRUSTED_FIRST)
+
+    # -- verification ---------------------------------------------------------------
+
+    @property
+    def verify_mode(self):
+        """CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED."""
+        mode = lib.SSL_CTX_get_verify_mode(self._ctx)
+        for name, flags in VERIFY_MODE_FLAGS.items():
+            if mode & ~lib.SSL_VERIFY_POST_HANDSHAKE == flags:
+                return name
+        raise ValueError("invalid return value %d" % mode)
+
+    @verify_mode.setter
+    def verify_mode(self, value):
+        if c_int(value) not in VERIFY_MODE_FLAGS:
+            raise ValueError("invalid value for verify_mode")
+        value = VerifyMode(value)
+        if value == CERT_NONE and self._check_hostname:
+            raise ValueError("Cannot set verify_mode to CERT_NONE when "
+                             "check_hostname is enabled.")
+        flags = VERIFY_MODE_FLAGS[value]
+        if self._post_handshake_auth and value != CERT_NONE:
+            flags |= lib.SSL_VERIFY_POST_HANDSHAKE
+        lib.SSL_CTX_set_verify(self._ctx, flags, ffi.NULL)
+
+    @property
+    def post_handshake_auth(self):
+        """Whether TLS 1.3 post-handshake client authentication is enabled
+        (clients offer it; servers may then call verify_client_post_handshake)."""
+        return self._post_handshake_auth
+
+    @post_handshake_auth.setter
+    def post_handshake_auth(self, value):
+        self._post_handshake_auth = bool(value)
+        self.verify_mode = self.verify_mode  # re-apply the verify flags
+
+    @property
+    def keylog_filename(self):
+        """A file to which TLS key material is appended (NSS key log
+        format, for Wireshark), or None."""
+        return self._keylog[0] if self._keylog else None
+
+    @keylog_filename.setter
+    def keylog_filename(self, filename):
+        if filename is None:
+            self._keylog = None
+            lib.cffisock_set_keylog_file(self._ctx, ffi.NULL)
+            return
+        path = os.fsencode(filename)
+        with open(path, "a"):
+            pass  # fail now, like the stdlib, if it cannot be written
+        owned = ffi.new("char[]", path)
+        self._keylog = (filename, owned)  # the C callback reads this path
+        lib.cffisock_set_keylog_file(self._ctx, owned)
+
+    @property
+    def sni_callback(self):
+        """Server side: ``callback(ssl_socket, server_name, context)`` run
+        when a client sends SNI; it may switch ``ssl_socket.context`` and may
+        return an alert number to refuse the handshake."""
+        return self._sni_callback
+
+    @sni_callback.setter
+    def sni_callback(self, callback):
+        if callback is not None and not callable(callback):
+            raise TypeError("not a callable object")
+        if self.protocol == PROTOCOL_TLS_CLIENT and callback is not None:
+            raise ValueError("sni_callback cannot be set on TLS_CLIENT context")
+        self._sni_callback = callback
+        lib.cffisock_set_sni_callback(self._ctx, callback is not None)
+
+    @property
+    def check_hostname(self):
+        """Whether client connections check the server's host name."""
+        return self._check_hostname
+
+    @check_hostname.setter
+    def check_hostname(self, value):
+        value = bool(value)
+        if value and self.verify_mode == CERT_NONE:
+            self.verify_mode = CERT_REQUIRED
+        self._check_hostname = value
+
+    @property
+    def hostname_checks_common_name(self):
+        """Whether a certificate without a DNS name in its subjectAltName
+        may match the host name by its subject's common name (default True,
+        as the stdlib's; False refuses such certificates)."""
+        flags = lib.X509_VERIFY_PARAM_get_hostflags(lib.SSL_CTX_get0_param(self._ctx))
+        return not flags & lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+
+    @hostname_checks_common_name.setter
+    def hostname_checks_common_name(self, value):
+        param = lib.SSL_CTX_get0_param(self._ctx)
+        flags = lib.X509_VERIFY_PARAM_get_hostflags(param)
+        if value:
+            flags &= ~lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+        else:
+            flags |= lib.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
+        lib.X509_VERIFY_PARAM_set_hostflags(param, flags)
+
+    @property
+    def verify_flags(self):
+        """X509 verification flags (VerifyFlags)."""
+        return VerifyFlags(lib.X509_VERIFY_PARAM_get_flags(lib.SSL_CTX_get0_param(self._ctx)))
+
+    @verify_flags.setter
+    def verify_flags(self, value):
+        value = c_unsigned_long_masked(value)
+        param = lib.SSL_CTX_get0_param(self._ctx)
+        current = lib.X509_VERIFY_PARAM_get_flags(param)
+        lib.X509_VERIFY_PARAM_clear_flags(param, current & ~value)
+        lib.X509_VERIFY_PARAM_set_flags(param, value & ~current)
+
+    # -- protocol versions and options ----------------------------------------------------
+
+    minimum_version = property(
+        lambda self: _version_bound(self._ctx, "minimum"),
+        lambda self, value: _set_version_bound(self._ctx, "minimum", value),
+        doc="The lowest TLS version allowed (TLSVersion).")
+    maximum_version = property(
+        lambda self: _version_bound(self._ctx, "maximum"),
+        lambda self, value: _set_version_bound(self._ctx, "maximum", value),
+        doc="The highest TLS version allowed (TLSVersion).")
+
+    @property
+    def options(self):
+        """OpenSSL options (Options flags)."""
+        return Options(lib.SSL_CTX_get_options(self._ctx))
+
+    @options.setter
+    def options(self, value):
+        current = lib.SSL_CTX_get_options(self._ctx)
+        value = index(value)
+        lib.SSL_CTX_clear_options(self._ctx, current & ~value)
+        lib.SSL_CTX_set_options(self._ctx, value & ~current)
+
+    # -- certificates -----------------------------------------------------------------
+
+    def load_cert_chain(self, certfile, keyfile=None, password=None):
+        """Load this side's certificate chain and private key (PEM files).
+
+        ``password`` (str, bytes or a callable returning one) decrypts an
+        encrypted key; OpenSSL asks for it (calling a callable) only when the
+        key is encrypted.
+        """
+        if password is not None and not callable(password):
+            _password_bytes(password)  # TypeError now for a wrong type
+        keyfile = keyfile if keyfile is not None else certfile
+        with _password_callback(self._ctx, password) as request:
+            if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, _fsencode(certfile)):
+                raise _file_error(certfile)
+            if not lib.SSL_CTX_use_PrivateKey_file(self._ctx, _fsencode(keyfile),
+                                                   lib.SSL_FILETYPE_PEM):
+                if request.error is not None:
+                    lib.ERR_clear_error()
+                    raise request.error
+                raise _file_error(keyfile)
+            if not lib.SSL_CTX_check_private_key(self._ctx):
+                raise queue_error()
+
+    def load_verify_locations(self, cafile=None, capath=None, cadata=None):
+        """Trust the CA certificates in ``cafile``, ``capath`` and/or
+        ``cadata`` (PEM text or DER bytes)."""
+        if cafile is None and capath is None and cadata is None:
+            raise TypeError("cafile, capath and cadata cannot be all omitted")
+        if cafile is not None or capath is not None:
+            if not lib.SSL_CTX_load_verify_locations(
+                    self._ctx, _fsencode(cafile), _fsencode(capath)):
+                raise _file_error(cafile or capath)
+        if cadata is None:
+            return
+        try:
+            empty = len(cadata if isinstance(cadata, str) else memoryview(cadata)) == 0
+        except TypeError:
+            raise TypeError("cadata should be an ASCII string or a bytes-like object") from None
+        if empty:
+            raise ValueError("Empty certificate data")
+        store = lib.SSL_CTX_get_cert_store(self._ctx)
+        if isinstance(cadata, str):
+            _load_pem_certificates(store, cadata)
+        else:
+            _load_der_certificates(store, cadata)
+
+    def set_default_verify_paths(self):
+        """Trust the system's CA store (SSL_CERT_FILE/SSL_CERT_DIR honoured)."""
+        if not lib.SSL_CTX_set_default_verify_paths(self._ctx):
+            raise queue_error()
+
+    def load_default_certs(self, purpose=Purpose.SERVER_AUTH):
+        """Trust the system's CA store (on Linux the same for every
+        ``purpose``, a Purpose member)."""
+        purpose_oid(purpose)
+        self.set_default_verify_paths()
+
+    def set_ciphers(self, ciphers):
+        """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
+        if not isinstance(ciphers, str):
+            raise TypeError("set_ciphers() argument must be str, not %s"
+                            % parser_type_name(ciphers))
+        encoded = ciphers.encode("utf-8")
+        if b"\0" in encoded:
+            raise ValueError("embedded null character")
+        if not lib.SSL_CTX_set_cipher_list(self._ctx, encoded):
+            lib.ERR_clear_error()
+            raise SSLError("No cipher can be selected.")
+
+    def get_ciphers(self):
+        """The enabled ciphers, as dicts with name, protocol and bits."""
+        return stack_ciphers(lib.cffisock_SSL_CTX_get_ciphers(self._ctx))
+
+    def set_alpn_protocols(self, alpn_protocols):
+        """Offer (client) or accept (server) these ALPN protocol names."""
+        wire = b""
+        for protocol in alpn_protocols:
+            encoded = bytes(protocol, "ascii")
+            if not 0 < len(encoded) < 256:
+                raise SSLError("ALPN protocols must be 1 to 255 in length")
+            wire += bytes([len(encoded)]) + encoded
+        alpn = ffi.new("struct cffisock_alpn *")
+        buffer = ffi.new("unsigned char[]", wire)
+        alpn.protocols = buffer
+        alpn.length = len(wire)
+        self._alpn = (alpn, buffer)  # owned here: the callback reads them
+        if lib.SSL_CTX_set_alpn_protos(self._ctx, buffer, len(wire)) != 0:
+            raise queue_error()
+        lib.cffisock_set_alpn_select(self._ctx, alpn)
+
+    def session_stats(self):
+        """OpenSSL's session cache counters, as the stdlib names them."""
+        return {name: getattr(lib, "SSL_CTX_sess_" + name)(self._ctx) for name in (
+            "number", "connect", "connect_good", "connect_renegotiate", "accept",
+            "accept_good", "accept_renegotiate", "hits", "misses", "timeouts", "cache_full")}
+
+    def cert_store_stats(self):
+        """How many certificates (and of them CA certificates) and CRLs the
+        context's store holds: ``{'x509': ..., 'crl': ..., 'x509_ca': ...}``."""
+        certificates, crls = _stored_certificates(self._ctx)
+        authorities = sum(1 for certificate in certificates if lib.X509_check_ca(certificate))
+        return {"x509": len(certificates), "crl": crls, "x509_ca": authorities}
+
+    def get_ca_certs(self, binary_form=False):
+        """The CA certificates of the context's store: dicts as getpeercert()
+        gives, or DER bytes with ``binary_form``."""
+        encode = der_bytes if binary_form else decode_certificate
+        return [encode(certificate) for certificate in _stored_certificates(self._ctx)[0]
+                if lib.X509_check_ca(certificate)]
+
+    # -- connections --------------------------------------------------------------------
+
+    def _new_connection(self, server_side, server_hostname, session):
+        server_hostname = _server_hostname(server_hostname)
+        if server_side and self.protocol == PROTOCOL_TLS_CLIENT:
+            raise ValueError("Cannot create a server socket with a "
+                             "PROTOCOL_TLS_CLIENT context")
+        if not server_side and self.protocol == PROTOCOL_TLS_SERVER:
+            raise ValueError("Cannot create a client socket with a "
+                             "PROTOCOL_TLS_SERVER context")
+        if server_side and server_hostname:
+            raise ValueError("server_hostname can only be specified in client mode")
+        if not server_side and self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        return _Connection(self, server_side, server_hostname, session)
+
+    def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True,
+                    suppress_ragged_eofs=True, server_hostname=None, session=None):
+        """Return an SSLSocket that takes over ``sock`` (a connected or
+        connectable cffisock socket); ``sock`` is detached."""
+        if sock.getsockopt(_socket_lib.SOL_SOCKET, _socket_lib.SO_TYPE) != _socket_lib.SOCK_STREAM:
+            raise NotImplementedError("only stream sockets are supported")
+        connection = self._new_connection(server_side, server_hostname, session)
+        return SSLSocket._create(sock, connection, do_handshake_on_connect,
+                                 suppress_ragged_eofs)
+
+    def wrap_bio(self, incoming, outgoing, server_side=False, server_hostname=None,
+                 session=None):
+        """Return an SSLObject reading TLS records from ``incoming`` and
+        writing them to ``outgoing`` (both MemoryBIO)."""
+        connection = self._new_connection(server_side, server_hostname, session)
+        connection.attach_bios(incoming, outgoing)
+        return SSLObject(connection)
+
+
+def unverified_client_over(sock, certfile=None, keyfile=None):
+    """The spec's ``ssl()``: a client connection over the connected socket
+    ``sock`` that verifies nothing (presenting ``certfile``/``keyfile`` if
+    given), its handshake done within the socket's timeout."""
+    context = SSLContext(PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = CERT_NONE
+    if certfile is not None:
+        context.load_cert_chain(certfile, keyfile)
+    connection = context._new_connection(False, None, None)
+    connection.attach_socket(sock)
+    connection.shake_hands(sock.gettimeout())
+    return connection
+
+
+# -- version bounds ------------------------------------------------------------------------
+
+
+def _version_bound(ctx, which):
+    """The ``which`` ("minimum" or "maximum") version bound as a TLSVersion."""
+    getter, _, unbounded = _BOUNDS[which]
+    version = getter(ctx)
+    return TLSVersion(version) if version else unbounded
+
+
+def _set_version_bound(ctx, which, value):
+    """Set the ``which`` version bound, with the stdlib's checks: a C long,
+    then no more than a C int, then a TLSVersion value."""
+    _, setter, unbounded = _BOUNDS[which]
+    value = c_long(value)
+    if value > INT_MAX:
+        raise OverflowError("Option is too long")
+    if value not in VERSION_NUMBERS:
+        raise ValueError("Unsupported TLS/SSL version 0x%x" % (value & 0xFFFFFFFF))
+    number = value
+    if value < 0:
+        # As the stdlib: the bound's own end is OpenSSL's limit (0), the
+        # other end the oldest or newest version there is.
+        number = 0 if value == unbounded else (
+            lib.TLS1_VERSION if value == TLSVersion.MINIMUM_SUPPORTED else lib.TLS1_3_VERSION)
+    if not setter(ctx, number):
+        raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
+    if number == TLSVersion.SSLv3 and which == "minimum":
+        lib.SSL_CTX_clear_options(ctx, lib.SSL_OP_NO_SSLv3)  # as the stdlib
+
+
+# -- certificates and keys -----------------------------------------------------------------
+
+
+def _fsencode(path):
+    return os.fsencode(path) if path is not None else ffi.NULL
+
+
+def _file_error(path):
+    error = queue_error()
+    if path is not None and not os.path.exists(os.fsdecode(path)):
+        return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    return error
+
+
+def _load_pem_certificates(store, text):
+    """Add every certificate of the PEM ``text`` (str) to ``store``."""
+    if not text.isascii():
+        raise TypeError("cadata should be an ASCII string or a bytes-like object")
+    # A memory BIO reads the caller's buffer in place: it must be memory
+    # cffi owns (a bytes object may move on PyPy).
+    data = ffi.new("char[]", text.encode("ascii"))
+    bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data) - 1), lib.BIO_free)
+    loaded = 0
+    while True:
+        certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
+        if certificate == ffi.NULL:
+            break
+        lib.X509_STORE_add_cert(store, certificate)
+        lib.X509_free(certificate)
+        loaded += 1
+    lib.ERR_clear_error()
+    if not loaded:
+        raise SSLError(0, "no start line: cadata does not contain a certificate")
+
+
+def _load_der_certificates(store, data):
+    """Add every certificate of the DER bytes-like ``data`` to ``store``."""
+    with bytes_like(data) as view:
+        raw = ffi.buffer(view)[:]
+    owned = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
+    pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", owned))
+    end = len(raw)
+    start = int(ffi.cast("uintptr_t", pointer[0]))
+    while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
+        remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
+        certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
+                                   remaining)
+        if certificate == ffi.NULL:
+            raise queue_error()
+        lib.X509_STORE_add_cert(store, certificate)
+        lib.X509_free(certificate)
+    del owned  # alive until every certificate was read
+
+
+def _stored_certificates(ctx):
+    """``(certificates, crl_count)`` of the context's certificate store;
+    the ``X509 *`` are the store's.  Certificates of a ``capath`` directory
+    are there only once a verification looked them up (as with the
+    stdlib)."""
+    store = lib.SSL_CTX_get_cert_store(ctx)
+    certificate = ffi.new("X509 **")
+    certificates, crls = [], 0
+    for position in range(lib.cffisock_store_size(store)):
+        kind = lib.cffisock_store_object(store, position, certificate)
+        if kind == lib.CFFISOCK_STORE_CERTIFICATE:
+            certificates.append(certificate[0])
+        elif kind == lib.CFFISOCK_STORE_CRL:
+            crls += 1
+    return certificates, crls
+
+
+# -- a key's password ----------------------------------------------------------------------
+
+
+def _password_bytes(password, from_callable=False):
+    if isinstance(password, str):
+        return password.encode("utf-8")
+    if isinstance(password, (bytes, bytearray)):
+        return bytes(password)
+    raise TypeError("password callback must return a string" if from_callable
+                    else "password should be a string or callable")
+
+
+class _PasswordRequest:
+    """What the password callback needs: the caller's password (or callable)
+    and, afterwards, the exception it raised, if any."""
+
+    def __init__(self, password):
+        self.password = password
+        self.error = None
+
+    def answer(self, size):
+        password = self.password
+        if callable(password):
+            password = _password_bytes(password(), from_callable=True)
+        else:
+            password = _password_bytes(password)
+        if len(password) > size:
+            raise ValueError("password cannot be longer than %d bytes" % size)
+        return password
+
+
+@contextlib.contextmanager
+def _password_callback(ctx, password):
+    """For the block, OpenSSL asks ``cffisock_password_python`` for a key's
+    password (if ``password`` is not None); yields the _PasswordRequest."""
+    request = _PasswordRequest(password)
+    handle = ffi.new_handle(request)
+    lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, handle)
+    lib.cffisock_set_password_callback(ctx, password is not None)
+    try:
+        yield request
+    finally:
+        lib.cffisock_set_password_callback(ctx, False)
+        lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, ffi.NULL)
+        del handle  # alive until OpenSSL is done with it
+
+
+@ffi.def_extern()
+def cffisock_password_python(buffer, size, rwflag, userdata):
+    """OpenSSL asks for the password of an encrypted key."""
+    request = ffi.from_handle(userdata)
+    try:
+        password = request.answer(size)
+    except Exception as exc:  # raised again by load_cert_chain
+        request.error = exc
+        return -1
+    ffi.memmove(buffer, password, len(password))
+    return len(password)
+
+
+# -- server name indication ----------------------------------------------------------------
+
+
+@ffi.def_extern()
+def cffisock_sni_python(ssl, alert):
+    """The server name callback: run the context's sni_callback."""
+    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))()
+    callback = connection.context.sni_callback
+    if callback is None:
+        return lib.SSL_TLSEXT_ERR_OK
+    name = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
+    server_name = ffi.string(name).decode("idna") if name != ffi.NULL else None
+    try:
+        result = callback(connection.owner, server_name, connection.context)
+    except BaseException as exc:  # reported, and the handshake fails
+        sys.unraisablehook(_Unraisable(exc, callback))
+        alert[0] = lib.SSL_AD_INTERNAL_ERROR
+        return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+    if result is None:
+        return lib.SSL_TLSEXT_ERR_OK
+    alert[0] = int(result)
+    return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+
+
+class _Unraisable:
+    """What sys.unraisablehook expects (the stdlib reports an exception in
+    sni_callback the same way)."""
+
+    def __init__(self, exc, callback):
+        self.exc_type = type(exc)
+        self.exc_value = exc
+        self.exc_traceback = exc.__traceback__
+        self.err_msg = "Exception ignored in sni_callback"
+        self.object = callback
