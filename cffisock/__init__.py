@@ -5,7 +5,7 @@ the socket class, module functions, constants, enums and exceptions, all
 implemented over cffisock's own compiled C declarations.
 """
 
-from cffisock import _enums  # installs the constants and enums here
+from cffisock import _enums
 from cffisock._byteorder import htonl, htons, ntohl, ntohs
 from cffisock._connections import (  # noqa: F401 (_GLOBAL_DEFAULT_TIMEOUT)
     _GLOBAL_DEFAULT_TIMEOUT,
@@ -36,10 +36,9 @@ from cffisock._resolver import (
 from cffisock._socketobj import SocketType, socket
 from cffisock._timeouts import getdefaulttimeout, setdefaulttimeout
 
-AddressFamily = _enums.AddressFamily
-SocketKind = _enums.SocketKind
-MsgFlag = _enums.MsgFlag
-AddressInfo = _enums.AddressInfo
+# The constants (AF_INET...), as the enum members where there is one, and
+# the enums AddressFamily, SocketKind, MsgFlag and AddressInfo.
+_enums.install(globals())
 
 #: cffisock is built with IPv6 support (whether the host has an IPv6
 #: address is another matter: see has_dualstack_ipv6 and getaddrinfo).

@@ -28,7 +28,6 @@ kernel has taken the messages; with a timeout it waits for the first one
 only, and a partial count is returned as it is.
 """
 
-import weakref
 from operator import index
 from time import monotonic
 
@@ -48,10 +47,6 @@ _new = ffi.new
 _NULL = ffi.NULL
 _WAITFORONE = lib.MSG_WAITFORONE
 _DONTWAIT = lib.MSG_DONTWAIT
-
-#: Errors that ended a batch after datagrams had arrived, kept for the
-#: socket's next batched receive.
-_deferred_errors = weakref.WeakKeyDictionary()
 
 
 def _batch(count, with_names):
@@ -78,7 +73,7 @@ def _receive(sock, messages, count, flags, timeout, caller):
     many datagrams arrived (at least one)."""
     flags = index(flags)
     timeout = _window(timeout, caller)
-    error = _deferred_errors.pop(sock, None)
+    error, sock._batch_error = sock._batch_error, None
     if error is not None:
         raise error
     first = flags | _WAITFORONE
@@ -101,7 +96,7 @@ def _receive(sock, messages, count, flags, timeout, caller):
         elif more == 0:
             break
         elif not (would_block(-more) or interrupted(-more)):
-            _deferred_errors[sock] = oserror(-more)
+            sock._batch_error = oserror(-more)  # the next batch raises it
             break
     return received
 

@@ -3,11 +3,13 @@ and AddressInfo, created exactly as the stdlib creates them (``_convert_``),
 so ``cffisock.AF_INET`` is ``AddressFamily.AF_INET`` and prints like the
 stdlib's on every Python version.
 
-Importing this module installs the constants and the enums into the public
-``cffisock`` namespace, which must be importing at that moment.
+``install(namespace)`` puts the constants and the enums into the public
+``cffisock`` namespace; the package calls it first thing.  (``_convert_``,
+which the stdlib's ``socket`` module uses too, also writes the members into
+the module it names, here the package being imported: ``install`` gives
+the same namespace, constants first and the members over them.)
 """
 
-import sys
 import types
 from enum import IntEnum, IntFlag
 
@@ -15,8 +17,6 @@ from cffisock._constants import CONSTANTS
 
 _PUBLIC = "cffisock"
 _source = types.SimpleNamespace(**CONSTANTS)
-sys.modules[_PUBLIC].__dict__.update(CONSTANTS)
-
 
 
 def _convert(enum_type, name, prefix):
@@ -30,6 +30,16 @@ AddressFamily = _convert(IntEnum, "AddressFamily", "AF_")
 SocketKind = _convert(IntEnum, "SocketKind", "SOCK_")
 MsgFlag = _convert(IntFlag, "MsgFlag", "MSG_")
 AddressInfo = _convert(IntFlag, "AddressInfo", "AI_")
+ENUMS = (AddressFamily, SocketKind, MsgFlag, AddressInfo)
+
+
+def install(namespace):
+    """Put every constant into ``namespace`` (the package's globals), as
+    enum members where an enum has one, and the four enums."""
+    namespace.update(CONSTANTS)
+    for enum in ENUMS:
+        namespace.update(enum.__members__)
+        namespace[enum.__name__] = enum
 
 def _members(enum):
     return {int(member): member for member in enum.__members__.values()}

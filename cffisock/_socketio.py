@@ -30,6 +30,7 @@ class SocketIO(io.RawIOBase):
         self._reading = "r" in mode
         self._writing = "w" in mode
         self._timeout_occurred = False
+        sock._file_opened()
 
     def readinto(self, buffer):
         """Receive into ``buffer``; return the count, or None if it would
@@ -105,7 +106,6 @@ def open_socket_file(sock, mode, buffering, encoding, errors, newline):
     if buffering == 0 and not binary:
         raise ValueError("unbuffered streams must be binary")
     raw = SocketIO(sock, ("r" if reading else "") + ("w" if writing else ""))
-    sock._io_refs += 1
     if buffering == 0:
         return raw
     if reading and writing:

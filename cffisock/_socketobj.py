@@ -75,7 +75,7 @@ class socket:
 
     __module__ = "cffisock"
     __slots__ = ("_fd", "_family", "_type", "_proto", "_timeout",
-                 "_io_refs", "_closed", "__weakref__")
+                 "_io_refs", "_closed", "_batch_error", "__weakref__")
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
         self._fd = -1
@@ -104,6 +104,9 @@ class socket:
     def _adopt(self, fd, family, type, proto):
         self._io_refs = 0
         self._closed = False
+        # An error that ended a batched receive after datagrams had arrived,
+        # raised by the next one (see _batches).
+        self._batch_error = None
         self._fd = fd
         self._family = as_family(family)
         self._type = as_kind(type & ~_TYPE_FLAGS)
@@ -178,6 +181,11 @@ class socket:
         # closed all the same (the stdlib ignores it too).
         if result < 0 and result != -_ECONNRESET:
             raise oserror(-result)
+
+    def _file_opened(self):
+        """Called by a makefile() file when it is made: it holds the
+        descriptor open until it is closed (see close)."""
+        self._io_refs += 1
 
     def _decref_socketios(self):
         """Called by a makefile() file when it is closed."""
