@@ -156,4 +156,3 @@ def create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
     except BaseException:
         sock.close()
         raise
-

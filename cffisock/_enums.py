@@ -41,6 +41,7 @@ def install(namespace):
         namespace.update(enum.__members__)
         namespace[enum.__name__] = enum
 
+
 def _members(enum):
     return {int(member): member for member in enum.__members__.values()}
 

@@ -8,7 +8,6 @@ from cffisock._errors import check, oserror
 from cffisock._ffi import ffi, lib
 
 
-
 def if_nameindex():
     """Return a list of ``(index, name)`` for every network interface."""
     error = ffi.new("int *")

@@ -70,6 +70,11 @@ def _ip_text(raw):
     return "<invalid>"
 
 
+#: How the stdlib names the subjectAltName kinds it does not decode.
+_UNSUPPORTED_NAMES = {lib.GEN_OTHERNAME: "othername", lib.GEN_X400: "X400Name",
+                      lib.GEN_EDIPARTY: "EdiPartyName"}
+
+
 def _alt_names(certificate):
     names = lib.X509_get_ext_d2i(certificate, lib.NID_subject_alt_name,
                                  ffi.NULL, ffi.NULL)
@@ -101,10 +106,7 @@ def _alt_names(certificate):
             elif kind[0] == lib.GEN_RID:
                 decoded.append(("Registered ID", _object_name(obj[0])))
             else:
-                decoded.append(({lib.GEN_OTHERNAME: "othername",
-                                 lib.GEN_X400: "X400Name",
-                                 lib.GEN_EDIPARTY: "EdiPartyName"}.get(kind[0], "unknown"),
-                                 "<unsupported>"))
+                decoded.append((_UNSUPPORTED_NAMES.get(kind[0], "unknown"), "<unsupported>"))
     finally:
         lib.cffisock_GENERAL_NAMES_free(names)
     return tuple(decoded)

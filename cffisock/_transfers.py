@@ -45,12 +45,12 @@ def send(self, data, flags=0):
         size = len(view)
         sent = _send(self._fd, view, size, flags)
         if sent < 0:
-            sent = retry(self, -sent, POLLOUT, None, _send,
-                         view, size, flags)
+            sent = retry(self, -sent, POLLOUT, None, _send, view, size, flags)
         return sent
     finally:
         if view is not data:
             _release(view)
+
 
 def sendall(self, data, flags=0):
     """Send all of ``data``; the timeout bounds the whole call."""
@@ -69,10 +69,12 @@ def sendall(self, data, flags=0):
         if view is not data:
             _release(view)
 
+
 def _send_all(self, view, deadline):
     """Send all of the cdata ``view`` by ``deadline`` (sendfile's
     fallback, which sets one deadline for many of these)."""
     self._send_rest(view, _send(self._fd, view, len(view), 0), 0, deadline)
+
 
 def _send_rest(self, view, sent, flags, deadline):
     """Send the cdata ``view`` from where a first send that returned
@@ -87,6 +89,7 @@ def _send_rest(self, view, sent, flags, deadline):
         if total >= size:
             return
         sent = _send(self._fd, view + total, size - total, flags)
+
 
 def sendto(self, data, flags_or_address, address=NO_ADDRESS):
     """sendto(data[, flags], address): send a datagram to ``address``."""
@@ -107,6 +110,7 @@ def sendto(self, data, flags_or_address, address=NO_ADDRESS):
         if view is not data:
             _release(view)
 
+
 def recv(self, bufsize, flags=0):
     """Receive up to ``bufsize`` bytes; b'' means the peer closed."""
     if type(bufsize) is not int or not 0 < bufsize <= _BUFFER_SIZE:
@@ -126,6 +130,7 @@ def recv(self, bufsize, flags=0):
     finally:
         _give_spare(buffer)
 
+
 def _recv_other_size(self, bufsize, flags):
     """recv() of a ``bufsize`` other than an int of 1..BUFFER_SIZE:
     converted and checked as the stdlib does; 0 returns b'' without a
@@ -144,6 +149,7 @@ def _recv_other_size(self, bufsize, flags):
         return _received_bytes(buffer, bufsize, received)
     finally:
         _give_buffer(buffer, bufsize)
+
 
 def recv_into(self, buffer, nbytes=0, flags=0):
     """Receive into ``buffer`` (up to ``nbytes``, default its size);
@@ -167,6 +173,7 @@ def recv_into(self, buffer, nbytes=0, flags=0):
     finally:
         _release(target)
 
+
 def recvfrom(self, bufsize, flags=0):
     """Receive up to ``bufsize`` bytes; return ``(data, address)``."""
     if type(bufsize) is not int:
@@ -182,11 +189,13 @@ def recvfrom(self, bufsize, flags=0):
     finally:
         _give_buffer(buffer, bufsize)
 
+
 def recvfrom_into(self, buffer, nbytes=0, flags=0):
     """Receive into ``buffer``; return ``(nbytes, address)``."""
     with writable_buffer(buffer, "recvfrom_into") as target:
         nbytes = _receive_size(target, nbytes, "recvfrom_into")
         return self._recvfrom(target, nbytes, flags)
+
 
 def _recvfrom(self, target, nbytes, flags):
     try:
@@ -242,5 +251,3 @@ def _receive_size(target, nbytes, caller):
     if nbytes > len(target):
         raise ValueError(_BUFFER_TOO_SMALL[caller])
     return nbytes
-
-

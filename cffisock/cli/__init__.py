@@ -13,10 +13,10 @@ Commands:
   bench    [OPTIONS]: the checkout's benchmark suite (bench/run.py).
 
 Each command lives in a module of its own in this package (``demo``,
-``resolve``, ``connect``, ``serve``, ``info``; ``threads`` starts their helper
-threads); this one parses the arguments and calls it.  Exit status: 0 success, 1 a failure (said in one
-line on standard error), 2 bad options, 130 interrupted by Ctrl-C (which
-merely stops ``serve``: 0).
+``resolve``, ``connect``, ``serve``, ``info``; ``threads`` starts their
+helper threads); this one parses the arguments and calls it.  Exit status:
+0 success, 1 a failure (said in one line on standard error), 2 bad
+options, 130 interrupted by Ctrl-C (which merely stops ``serve``: 0).
 """
 
 import argparse
@@ -67,8 +67,7 @@ def _demo(arguments):
 def _resolve(arguments):
     from cffisock.cli import resolve
 
-    return resolve.run(arguments.host, arguments.port,
-                                arguments.family, arguments.type)
+    return resolve.run(arguments.host, arguments.port, arguments.family, arguments.type)
 
 
 def _connect(arguments):
@@ -208,4 +207,3 @@ def main(argv=None):
         return arguments.handler(arguments)
     except KeyboardInterrupt:
         return 130
-
