@@ -25,10 +25,9 @@ def resolve_all(lib):
     """On PyPy, look up every name of ``lib`` once, at import.
 
     PyPy builds a compiled module's functions lazily, on first attribute
-    access; two threads making their first TLS call at the same moment once
-    got an argument-type error that no single-threaded run shows, so the
-    lookups happen here, while the import lock serialises them.  CPython
-    needs none of this.
+    access, and two threads that make their first call of a function at the
+    same moment can get an argument-type error; so the lookups happen here,
+    while the import lock serialises them.  CPython needs none of this.
     """
     if sys.implementation.name == "pypy":
         for name in dir(lib):

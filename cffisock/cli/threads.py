@@ -18,8 +18,8 @@ def start_shielded(thread):
     signal waits on a ``signal.set_wakeup_fd`` pipe (see cli.serve).
     And a Ctrl-C cannot raise KeyboardInterrupt inside ``Thread.start()``:
     raised between two steps of its ``Condition.wait``, it leaves a lock
-    released twice ("RuntimeError: release unlocked lock", seen with Python
-    3.9).  A signal that arrives meanwhile is delivered when start() has
+    released twice ("RuntimeError: release unlocked lock", on Python 3.9).
+    A signal that arrives meanwhile is delivered when start() has
     returned.
     """
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
