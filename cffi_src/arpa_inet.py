@@ -1,3 +1,6 @@
+"""<arpa/inet.h>: inet_aton/inet_pton/inet_ntop, and cffisock_inet_describe, which
+writes an address's numeric form into a struct Python reads in one unpack."""
+
 INCLUDES = """
 #include <string.h>
 #include <arpa/inet.h>

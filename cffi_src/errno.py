@@ -1,3 +1,5 @@
+"""<errno.h>: the errno values the Python side tells apart."""
+
 INCLUDES = """
 #include <errno.h>
 """

@@ -1,3 +1,6 @@
+"""<fcntl.h>: O_NONBLOCK, FD_CLOEXEC and F_DUPFD_CLOEXEC through fixed-signature
+wrappers of the variadic fcntl() (non-blocking mode, inheritance, dup)."""
+
 INCLUDES = """
 #include <fcntl.h>
 """

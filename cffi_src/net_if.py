@@ -1,3 +1,5 @@
+"""<net/if.h>: if_nameindex, if_nametoindex and if_indextoname."""
+
 INCLUDES = """
 #include <net/if.h>
 """

@@ -1,3 +1,6 @@
+"""<netdb.h>: getaddrinfo (its list flattened in C), getnameinfo, the
+reentrant gethostby*_r, getservby*_r and getprotobyname_r."""
+
 INCLUDES = """
 #include <netdb.h>
 """

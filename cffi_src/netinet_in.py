@@ -1,3 +1,6 @@
+"""<netinet/in.h>: the AF_INET and AF_INET6 address structs and byte-order
+functions."""
+
 INCLUDES = """
 #include <netinet/in.h>
 """

@@ -1,3 +1,5 @@
+"""<netinet/tcp.h>: TCP_NODELAY (the other TCP_ options are in constants.py)."""
+
 INCLUDES = """
 #include <netinet/tcp.h>
 """

@@ -1,3 +1,6 @@
+"""<openssl/bio.h>: memory BIOs (MemoryBIO, reading PEM text and
+certificate fields)."""
+
 INCLUDES = """
 #include <openssl/bio.h>
 """

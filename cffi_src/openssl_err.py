@@ -1,3 +1,5 @@
+"""<openssl/err.h>: the error queue and the parts of an error code."""
+
 INCLUDES = """
 #include <openssl/err.h>
 """

@@ -1,3 +1,5 @@
+"""<openssl/pem.h>: reading PEM certificates (cadata)."""
+
 INCLUDES = """
 #include <openssl/pem.h>
 """

@@ -1,3 +1,7 @@
+"""<openssl/ssl.h>: contexts, connections, sessions and ciphers, and the C
+helpers: cffisock_ssl_io (one TLS operation with its outcome), the ALPN
+selection, keylog, password and SNI callbacks."""
+
 INCLUDES = """
 #include <openssl/ssl.h>
 #include <openssl/err.h>

@@ -1,3 +1,7 @@
+"""<openssl/x509.h>, x509v3.h and objects.h: certificates, names, the
+verification parameters, ASN.1 objects, and helpers that read a store's
+objects, subjectAltName entries and a certificate's URI lists."""
+
 INCLUDES = """
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>

@@ -1,3 +1,5 @@
+"""<poll.h>: cffisock_poll_one, a poll of one descriptor from the C stack."""
+
 INCLUDES = """
 #include <poll.h>
 """

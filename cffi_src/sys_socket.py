@@ -1,3 +1,6 @@
+"""<sys/socket.h> and <sys/sendfile.h>: the socket system calls, each through a
+generated cffisock_ wrapper that returns -errno, and the CMSG_ helpers."""
+
 from cffi_src import errno_wrappers
 
 INCLUDES = """

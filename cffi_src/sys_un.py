@@ -1,3 +1,5 @@
+"""<sys/un.h>: struct sockaddr_un (AF_UNIX addresses)."""
+
 INCLUDES = """
 #include <sys/un.h>
 """

@@ -1,3 +1,5 @@
+"""<unistd.h>: close, gethostname and sethostname."""
+
 from cffi_src import errno_wrappers
 
 INCLUDES = """
