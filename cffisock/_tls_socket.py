@@ -127,7 +127,6 @@ class SSLObject(_TLSMethods):
     either completes or raises SSLWantReadError/SSLWantWriteError."""
 
     __module__ = "cffisock.tls"
-
     __slots__ = ("_connection", "__weakref__")
 
     def __init__(self, connection):
@@ -178,7 +177,6 @@ class SSLSocket(_TLSMethods, _socket):
     """A cffisock socket speaking TLS (from ``SSLContext.wrap_socket``)."""
 
     __module__ = "cffisock.tls"
-
     __slots__ = ("_connection", "_suppress_ragged_eofs", "_handshake_on_connect")
 
     @classmethod
