@@ -10,7 +10,7 @@ import time
 import pytest
 
 import cffisock
-from conftest import requires_ipv6
+from support.loopback import requires_ipv6
 
 
 def udp_pair(family=cffisock.AF_INET, host="127.0.0.1"):

@@ -19,7 +19,10 @@ import time
 import pytest
 
 import cffisock
-from conftest import free_port, open_fds, recv_exactly, same_outcome, sigalrm
+from support.comparison import same_outcome
+from support.concurrency import sigalrm
+from support.descriptors import open_fds
+from support.loopback import free_port, recv_exactly
 
 #: A host name glibc rejects without asking DNS (a label may have at most
 #: 63 bytes), so the gaierror path is taken with no traffic off the machine.
@@ -89,7 +92,7 @@ def saturated_listener():
 @pytest.fixture
 def alarm():
     """``alarm(handler, first, interval)``: SIGALRM via setitimer in the main
-    thread (conftest's sigalrm) until the test ends."""
+    thread (support.concurrency's sigalrm) until the test ends."""
     with contextlib.ExitStack() as stack:
         yield lambda handler, first, interval=0.0: stack.enter_context(
             sigalrm(handler, first, interval))

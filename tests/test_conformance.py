@@ -46,7 +46,9 @@ import warnings
 import pytest
 
 import cffisock
-from conftest import collect_stale_sockets, normalise, open_fds, requires_ipv6
+from support.comparison import normalise
+from support.descriptors import collect_stale_sockets, open_fds
+from support.loopback import requires_ipv6
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 

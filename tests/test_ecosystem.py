@@ -26,7 +26,7 @@ from time import monotonic
 import pytest
 
 import cffisock
-from conftest import recv_exactly, requires_ipv6
+from support.loopback import recv_exactly, requires_ipv6
 
 READ = selectors.EVENT_READ
 WRITE = selectors.EVENT_WRITE

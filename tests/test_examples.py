@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import cffisock
-from conftest import requires_ipv6
+from support.loopback import requires_ipv6
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ENV = dict(os.environ,

@@ -1,5 +1,5 @@
 """Fuzzing socket addresses against the stdlib: every family's address
-through bind, connect, connect_ex and sendto (see fuzz_helpers for the
+through bind, connect, connect_ex and sendto (see support/fuzz.py for the
 property and the budgets).
 
 Addresses are random tuples of every arity (and lists, strings, None...),
@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import cffisock
 
-from fuzz_helpers import (
+from support.fuzz import (
     ON_PYPY,
     Instead,
     assert_like_the_stdlib,
@@ -40,7 +40,7 @@ from fuzz_helpers import (
     not_integers,
     resolution_failed,
 )
-from conftest import requires_ipv6
+from support.loopback import requires_ipv6
 
 MAX_FLOWINFO = 2**20 - 1
 MAX_SCOPE_ID = 2**32 - 1

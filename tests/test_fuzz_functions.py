@@ -1,12 +1,12 @@
 """Fuzzing the module functions against the stdlib: inet_*, the byte-order
 functions, getaddrinfo, getnameinfo, gethostbyname(_ex), services,
 protocols, CMSG_LEN/CMSG_SPACE, the if_* functions and the default timeout
-(see fuzz_helpers for the property and the budgets).
+(see support/fuzz.py for the property and the budgets).
 
 No lookup leaves the machine: getaddrinfo always has AI_NUMERICHOST among
 its random flags, getnameinfo NI_NUMERICHOST and NI_NUMERICSERV (its host is
 parsed with AI_NUMERICHOST by both modules), and gethostbyname(_ex) get only
-the hosts of fuzz_helpers.hosts (numeric, /etc/hosts, unresolvable).  The
+the hosts of support.fuzz.hosts (numeric, /etc/hosts, unresolvable).  The
 services and protocols databases are files ("services: db files").
 
 cffisock's documented differences are the expected outcome where they
@@ -25,7 +25,7 @@ import pytest
 from hypothesis import strategies as st
 
 import cffisock
-from fuzz_helpers import (
+from support.fuzz import (
     ON_PYPY,
     Instead,
     UNRESOLVABLE,

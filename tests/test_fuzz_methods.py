@@ -1,7 +1,7 @@
 """Fuzzing the socket object against the stdlib: the constructor, receive
 and send calls with random sizes, buffers and flags, socket options,
 timeouts, listen, shutdown, sendmsg with random ancillary data, recvmsg with
-random ancillary buffer sizes, and makefile (see fuzz_helpers for the
+random ancillary buffer sizes, and makefile (see support/fuzz.py for the
 property and the budgets).
 
 Every example runs on fresh sockets: a non-blocking AF_UNIX socketpair
@@ -28,8 +28,8 @@ import pytest
 from hypothesis import assume, strategies as st
 
 import cffisock
-from conftest import collect_stale_sockets
-from fuzz_helpers import (
+from support.descriptors import collect_stale_sockets
+from support.fuzz import (
     ON_PYPY,
     Instead,
     as_cpython_keeps,

@@ -14,7 +14,7 @@ import socket as stdlib_socket
 import pytest
 
 import cffisock
-from conftest import recv_exactly, requires_ipv6
+from support.loopback import recv_exactly, requires_ipv6
 
 SIZE = 4 << 20
 PAYLOAD = os.urandom(SIZE)

@@ -25,8 +25,8 @@ import time
 import pytest
 
 import cffisock
-from conftest import free_port, ipv6_loopback_works, recv_exactly, requires_ipv6
-from tls_helpers import ThreadedServer, ca_text, echo, read_until_eof, server_context, write_pem
+from support.loopback import free_port, ipv6_loopback_works, recv_exactly, requires_ipv6
+from support.tls import ThreadedServer, ca_text, echo, read_until_eof, server_context, write_pem
 
 ENV = dict(os.environ,
            PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))

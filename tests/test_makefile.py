@@ -13,7 +13,8 @@ import time
 import pytest
 
 import cffisock
-from conftest import recv_exactly, same_outcome
+from support.comparison import same_outcome
+from support.loopback import recv_exactly
 
 MODES = ["r", "w", "rb", "wb", "rwb", "rw"]
 

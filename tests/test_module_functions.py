@@ -21,7 +21,8 @@ import stat
 import pytest
 
 import cffisock
-from conftest import open_fds, requires_ipv6
+from support.descriptors import open_fds
+from support.loopback import requires_ipv6
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 

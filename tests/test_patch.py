@@ -31,8 +31,8 @@ import trustme
 import cffisock
 from cffisock import _patch, tls
 from cffisock._socketio import SocketIO
-from conftest import free_port, recv_exactly
-from tls_helpers import client_context, echo, server_context, write_pem
+from support.loopback import free_port, recv_exactly
+from support.tls import client_context, echo, server_context, write_pem
 
 pytestmark = pytest.mark.usefixtures("fd_leak_check")
 

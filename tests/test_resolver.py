@@ -49,7 +49,7 @@ import time
 import pytest
 
 import cffisock
-from conftest import normalise
+from support.comparison import normalise
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 

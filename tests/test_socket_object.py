@@ -21,8 +21,9 @@ from operator import index as operator_index
 import pytest
 
 import cffisock
-from conftest import (
-    free_port, open_fds, outcome, recv_exactly, requires_ipv6, same_outcome)
+from support.comparison import outcome, same_outcome
+from support.descriptors import open_fds
+from support.loopback import free_port, recv_exactly, requires_ipv6
 
 MODULES = pytest.mark.parametrize(
     "mod", [stdlib_socket, cffisock], ids=["stdlib", "cffisock"])

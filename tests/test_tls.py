@@ -12,8 +12,9 @@ import trustme
 
 import cffisock
 from cffisock import tls
-from conftest import decoy_at, receive_now, recv_exactly
-from tls_helpers import ThreadedServer, echo, read_until_eof, server_context
+from support.descriptors import decoy_at
+from support.loopback import receive_now, recv_exactly
+from support.tls import ThreadedServer, echo, read_until_eof, server_context
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives import serialization
 
 import cffisock
 from cffisock import tls
-from conftest import recv_exactly
-from tls_helpers import (
+from support.loopback import recv_exactly
+from support.tls import (
     SIDES,
     SOCKET_MODULES,
     SOCKET_TIMEOUTS,

@@ -17,7 +17,7 @@ import pytest
 import trustme
 
 from cffisock import tls
-from tls_helpers import (
+from support.tls import (
     ThreadedServer,
     client_context,
     connect,

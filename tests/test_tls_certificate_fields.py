@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from cffisock import tls
-from tls_helpers import ThreadedServer, connect
+from support.tls import ThreadedServer, connect
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("openssl") is None,

@@ -23,7 +23,7 @@ import pytest
 
 import cffisock
 from cffisock import tls
-from tls_helpers import ThreadedServer, ca_text
+from support.tls import ThreadedServer, ca_text
 
 #: CPython 3.10+'s PY_SSL_DEFAULT_CIPHER_STRING (Modules/_ssl.c), which
 #: cffisock sets on every version.

@@ -8,7 +8,7 @@ import ssl as stdlib_ssl
 import pytest
 
 from cffisock import tls
-from tls_helpers import ThreadedServer, client_context, connect, server_context
+from support.tls import ThreadedServer, client_context, connect, server_context
 
 
 CPYTHON_CIPHER_KEYS = ["id", "name", "protocol", "description", "strength_bits",

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from conftest import free_port, recv_exactly
-from tls_helpers import (
+from support.loopback import free_port, recv_exactly
+from support.tls import (
     ThreadedServer,
     client_context,
     connect,

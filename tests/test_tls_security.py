@@ -38,10 +38,10 @@ import trustme
 
 import cffisock
 from cffisock import tls
-from conftest import free_port, recv_exactly
+from support.loopback import free_port, recv_exactly
 from test_tls_behaviour import recv_record
 from test_tls_interop import OPENSSL, requires_openssl_cli, stop, wait_for_output
-from tls_helpers import (
+from support.tls import (
     ThreadedServer,
     client_context,
     connect,

@@ -12,7 +12,7 @@ import pytest
 
 import cffisock
 from cffisock import tls
-from tls_helpers import (
+from support.tls import (
     ThreadedServer,
     ca_text,
     client_context,

@@ -21,8 +21,8 @@ import warnings
 import pytest
 
 import cffisock
-from conftest import open_fds
-from stress_support import (
+from support.descriptors import open_fds
+from support.stress import (
     MIB,
     descriptor_count,
     no_delay,
@@ -329,9 +329,9 @@ HELD_BUFFERS_CHILD = """
 import gc, os, sys
 sys.path[:0] = [os.path.dirname(sys.argv[1]), sys.argv[1]]
 import trustme
-from conftest import BackgroundCall
-from stress_support import tls_contexts, tls_pair
-from tls_helpers import SOCKET_MODULES
+from support.concurrency import BackgroundCall
+from support.stress import tls_contexts, tls_pair
+from support.tls import SOCKET_MODULES
 
 side, kind, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
 module = SOCKET_MODULES[side]

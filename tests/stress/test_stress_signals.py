@@ -22,8 +22,8 @@ import time
 import pytest
 
 import cffisock
-from conftest import recv_exactly
-from stress_support import (
+from support.loopback import recv_exactly
+from support.stress import (
     MIB,
     Interrupted,
     pattern,

@@ -25,7 +25,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.dirname(HERE)]  # support/ and tests/ (tls_helpers)
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # support/ and tests/ (support.tls)
 
 import buffer_calls_socket  # noqa: E402,F401 (registers its scenarios)
 import buffer_calls_tls  # noqa: E402,F401 (registers its scenarios)

@@ -3,7 +3,7 @@
 The property, for every example hypothesis draws: the operation, run once
 with the stdlib ``socket`` module and once with ``cffisock``, has the same
 outcome -- an equal (normalised) result, or an exception of the same class
-name with the same errno (conftest's ``outcome``/``same_outcome``) -- and
+name with the same errno (support.comparison's ``outcome``/``same_outcome``) -- and
 leaves no descriptor open.  Where cffisock differs from the stdlib on
 purpose (the README's "Differences from the stdlib"), or where this
 interpreter's stdlib departs from CPython's, whose behaviour cffisock
@@ -36,7 +36,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cffisock
-from conftest import normalise, open_fds, same_outcome
+from support.comparison import normalise, same_outcome
+from support.descriptors import open_fds
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 #: cffisock follows today's socket and ssl modules; CPython 3.9's differ in
