@@ -35,30 +35,19 @@ tests at the end check cffisock's documented behaviour instead.
 """
 
 import array
-import gc
 import os
-import platform
 import shutil
 import socket as stdlib
 import tempfile
-import warnings
 
 import pytest
 
 import cffisock
-from support.comparison import normalise
-from support.descriptors import collect_stale_sockets, open_fds
-from support.loopback import requires_ipv6
+from support.comparison import Index, PyPyDiffers, assert_conforms, case, many
+from support.descriptors import collect_stale_sockets
+from support.loopback import on_pair, requires_ipv6
 
-ON_PYPY = platform.python_implementation() == "PyPy"
 
-#: cffisock's exception classes that stand for a stdlib class they subclass.
-SAME_EXCEPTION = {
-    cffisock.gaierror: stdlib.gaierror,
-    cffisock.herror: stdlib.herror,
-    cffisock.timeout: stdlib.timeout,
-}
-MESSAGE_CHECKED = (TypeError, ValueError, OverflowError, OSError)
 ABSTRACT_NAME = "cffisock-conformance-%d-" % os.getpid()
 
 # Why a case compares only exception types (the stdlib's messages differ):
@@ -75,130 +64,9 @@ ARGUMENT_COUNT = ("CPython's C function says 'takes 2 or 3 arguments (1 given)',
                   "PyPy's Python-style signature 'missing 1 required positional argument'")
 
 
-# -- running a case and comparing outcomes ------------------------------------
-
-
-class Raised:
-    """The exception a run raised, reduced to what is compared."""
-
-    def __init__(self, exc_type, errno=None, message=None, args=None):
-        self.type = SAME_EXCEPTION.get(exc_type, exc_type)
-        self.errno = errno
-        self.message = message
-        self.args = args
-
-    @classmethod
-    def of(cls, exc):
-        return cls(type(exc), getattr(exc, "errno", None), str(exc), exc.args)
-
-    def __repr__(self):
-        return "raised %s(%r)" % (self.type.__name__, self.message)
-
-
-class Returned:
-    def __init__(self, value):
-        self.value = normalise(value)
-
-    def __repr__(self):
-        return "returned %r" % (self.value,)
-
-
-def outcome(run, mod):
-    """Run ``run(mod)``; return ``(Returned or Raised, warning categories)``.
-
-    Fails if the run left a descriptor open or let a socket be collected
-    unclosed (ResourceWarning).
-    """
-    before = open_fds()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = Returned(run(mod))
-        except Exception as exc:  # the outcome under test
-            result = Raised.of(exc)
-        if open_fds() - before:
-            # PyPy frees objects only in the collector: e.g. its stdlib's
-            # makefile('r', buffering=0) leaves a SocketIO holding the socket
-            # open until it is collected.  (A socket that is closed only by
-            # the collector still fails, below, by its ResourceWarning.)
-            gc.collect()
-    leaked = open_fds() - before
-    assert not leaked, "%s leaked descriptors %s" % (mod.__name__, sorted(leaked))
-    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
-    assert not unclosed, "%s: %s" % (mod.__name__, unclosed)
-    return result, sorted({w.category.__name__ for w in caught})
-
-
-def assert_same(expected, actual, types_only):
-    """``actual`` (cffisock's outcome) must match ``expected`` (the stdlib's)."""
-    assert type(actual) is type(expected), (expected, actual)
-    if isinstance(expected, Returned):
-        assert actual.value == expected.value
-        return
-    assert actual.type is expected.type, (expected, actual)
-    if issubclass(expected.type, OSError) and expected.errno is not None:
-        # errno and strerror (or gai_strerror): both come from this libc.
-        # (PyPy's stdlib adds empty filename fields to some: args[:2].)
-        assert (actual.errno, actual.args[:2]) == (expected.errno, expected.args[:2])
-    elif not types_only and issubclass(expected.type, MESSAGE_CHECKED):
-        assert actual.message == expected.message
-
-
-class PyPyDiffers:
-    """PyPy's socket module departs from CPython's in this case.
-
-    cffisock follows CPython everywhere.  The CPython behaviour is either
-    ``raises`` (an exception type) or the outcome of ``like``, an equivalent
-    call that PyPy handles as CPython does.  On CPython the stdlib is checked
-    to behave so; on PyPy the reference replaces the stdlib's outcome.
-    """
-
-    def __init__(self, reason, raises=None, like=None):
-        self.reason = reason
-        self.raises = raises
-        self.like = like
-
-    def reference(self, stdlib_outcome):
-        """The outcome cffisock must match, given the stdlib's."""
-        if self.like is not None:
-            like_outcome, _ = outcome(self.like, stdlib)
-            if ON_PYPY:
-                return like_outcome
-            assert_same(like_outcome, stdlib_outcome, types_only=True)
-        elif ON_PYPY:
-            return Raised(self.raises)
-        else:
-            assert isinstance(stdlib_outcome, Raised), stdlib_outcome
-            assert stdlib_outcome.type is self.raises, stdlib_outcome
-        return stdlib_outcome
-
-
-# -- case builders ---------------------------------------------------------------------
-
-
-def case(id, run, types_only=None, pypy=None, marks=()):
-    """A table entry.  ``types_only``: why messages are not compared;
-    ``pypy``: a PyPyDiffers reference (implies types only)."""
-    return pytest.param(run, types_only or (pypy and pypy.reason), pypy,
-                        id=id, marks=marks)
-
-
 def case6(id, run, **options):
     """A case that needs an AF_INET6 socket and ::1."""
     return case(id, run, marks=[requires_ipv6], **options)
-
-
-def label(value):
-    """A stable test id fragment for ``value``."""
-    if isinstance(value, memoryview):
-        return "memoryview(%r)" % (value.tobytes(),)
-    return repr(value)
-
-
-def many(id_prefix, build, values, **options):
-    """Cases ``build(value)``, with ids ``<prefix>-<value>``."""
-    return [case("%s-%s" % (id_prefix, label(value)), build(value), **options)
-            for value in values]
 
 
 def call(name, *args, **kwargs):
@@ -220,20 +88,6 @@ def on_closed(action):
         sock = mod.socket(mod.AF_INET, mod.SOCK_STREAM)
         sock.close()
         return action(mod, sock)
-    return run
-
-
-def on_pair(action, data=b"", kind="SOCK_STREAM"):
-    """Case: ``action(mod, a, b)`` on a non-blocking AF_UNIX socketpair after
-    ``a`` sent ``data`` (non-blocking, so a wrong success cannot hang)."""
-    def run(mod):
-        a, b = mod.socketpair(mod.AF_UNIX, getattr(mod, kind))
-        with a, b:
-            a.setblocking(False)
-            b.setblocking(False)
-            if data:
-                a.sendall(data)
-            return action(mod, a, b)
     return run
 
 
@@ -437,19 +291,6 @@ def nonblocking_socket(mod):
 def recv_with_timeout(mod, a, b):
     b.settimeout(0.01)
     return b.recv(10)
-
-
-class Index:
-    """An object with __index__ (not an int)."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def __index__(self):
-        return self.value
-
-    def __repr__(self):
-        return "Index(%d)" % self.value
 
 
 # -- the table ---------------------------------------------------------------------------
@@ -939,12 +780,7 @@ CASES = (AF_INET_CASES + AF_INET6_CASES + AF_UNIX_CASES + RECEIVE_CASES + SEND_C
 
 @pytest.mark.parametrize("run, types_only, pypy", CASES)
 def test_conformance(run, types_only, pypy):
-    expected, expected_warnings = outcome(run, stdlib)
-    if pypy is not None:
-        expected = pypy.reference(expected)
-    actual, actual_warnings = outcome(run, cffisock)
-    assert_same(expected, actual, types_only)
-    assert actual_warnings == expected_warnings
+    assert_conforms(run, types_only, pypy)
 
 
 def test_case_ids_are_unique():

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import strategies as st
 
 import cffisock
+from support.comparison import Index
 from support.fuzz import (
     ON_PYPY,
     Instead,
@@ -41,7 +42,6 @@ from support.fuzz import (
     not_integers,
     timeout_rule,
 )
-from test_conformance import Index
 
 IDNA_ERRORS = ("UnicodeError", "UnicodeEncodeError")
 

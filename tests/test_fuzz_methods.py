@@ -44,6 +44,7 @@ from support.fuzz import (
     one_wrong,
     timeout_rule,
 )
+from support.loopback import on_pair
 
 KINDS = [pytest.param(cffisock.SOCK_STREAM, id="stream"),
          pytest.param(cffisock.SOCK_DGRAM, id="dgram")]
@@ -71,20 +72,6 @@ def sizes():
     """Buffer sizes: 0, small, around the data's length, huge, negative."""
     return st.one_of(st.integers(-2, 40), st.sampled_from([2**31, 2**40, 2**63, -2**63]),
                      integers(), not_integers())
-
-
-def on_pair(kind, data, action):
-    """The operation ``action(a, b)`` on a non-blocking AF_UNIX socketpair
-    of the module after ``a`` sent ``data``."""
-    def operation(module):
-        a, b = module.socketpair(module.AF_UNIX, kind)
-        with a, b:
-            a.setblocking(False)
-            b.setblocking(False)
-            if data:
-                a.send(data)
-            return action(a, b)
-    return operation
 
 
 def drained(sock, limit=1 << 21):
@@ -230,9 +217,11 @@ def test_receiving_like_the_stdlib(fd_leak_check, budget, kind, method):
         assume(not reported_receive(method, size, message_flags, make_buffer()))
         assume(not pypy_recvmsg_aborts(method, message_flags))
         # A fresh buffer for each module: the call writes into it.
-        assert_like_the_stdlib(lambda module: on_pair(
-            kind, data, receive(size, message_flags, make_buffer()))(module),
-            None if method.endswith("_into") else size_rule(size))
+        def received(module):
+            call = receive(size, message_flags, make_buffer())
+            return on_pair(lambda mod, a, b: call(a, b), data, kind)(module)
+
+        assert_like_the_stdlib(received, None if method.endswith("_into") else size_rule(size))
     fuzz(budget, check, one_wrong((valid_sizes, sizes()), (valid_flags(), flags()),
                                   (writable_buffers(), buffers())),
          st.sampled_from([DATA, b"", b"x"]), scale=0.5)
@@ -376,7 +365,7 @@ def test_sending_like_the_stdlib(fd_leak_check, budget, kind, method):
             data = fresh(arguments[0])  # each module's call spends its own
             return free_after(lambda: SENDERS[method](data, arguments[1])(a, b), data)
 
-        assert_like_the_stdlib(on_pair(kind, b"", lambda a, b: (send(a, b), drained(b))),
+        assert_like_the_stdlib(on_pair(lambda mod, a, b: (send(a, b), drained(b)), kind=kind),
                                flags_rule(arguments[1]))
     fuzz(budget, check, one_wrong((valid_payloads(), payloads()), (valid_flags(), flags())),
          scale=0.5)
@@ -495,8 +484,7 @@ def test_listen_and_shutdown_like_the_stdlib(fd_leak_check, budget):
                 sock.bind(("127.0.0.1", 0))
                 return sock.listen(backlog)
         assert_like_the_stdlib(listen)
-        assert_like_the_stdlib(on_pair(cffisock.SOCK_STREAM, DATA,
-                                       lambda a, b: (a.shutdown(how), drained(b))))
+        assert_like_the_stdlib(on_pair(lambda mod, a, b: (a.shutdown(how), drained(b)), DATA))
     fuzz(budget, check, st.one_of(integers(), not_integers()),
          st.one_of(st.integers(-1, 3), integers(), not_integers()))
 
@@ -540,7 +528,7 @@ def test_sendmsg_ancillary_data_like_the_stdlib(fd_leak_check, budget, kind):
         def send(a, b):
             return a.sendmsg([data], ancdata), drained(b)
         rule = ancillary_rule(ancdata)
-        assert_like_the_stdlib(on_pair(kind, b"", send), rule)
+        assert_like_the_stdlib(on_pair(lambda mod, a, b: send(a, b), kind=kind), rule)
     fuzz(budget, check, ancillary_items(), st.binary(max_size=8), scale=0.5)
 
 

@@ -21,28 +21,13 @@ import stat
 import pytest
 
 import cffisock
+from support.comparison import outcome, stands_for
 from support.descriptors import open_fds
 from support.loopback import requires_ipv6
 
 ON_PYPY = platform.python_implementation() == "PyPy"
 
 HAS_EXCEPTION_GROUP = hasattr(builtins, "ExceptionGroup")
-
-
-# -- helpers -----------------------------------------------------------------------------
-
-
-def kind(exc):
-    """The exception's type, cffisock's gaierror counted as the stdlib's."""
-    return stdlib.gaierror if isinstance(exc, stdlib.gaierror) else type(exc)
-
-
-def outcome(function, *args, **kwargs):
-    """``('ok', result)`` or ``('raised', exception type, errno)``."""
-    try:
-        return "ok", function(*args, **kwargs)
-    except Exception as exc:  # compared by the caller
-        return "raised", kind(exc), getattr(exc, "errno", None)
 
 
 @contextlib.contextmanager
@@ -362,7 +347,7 @@ def test_create_connection_raises_the_last_error(fd_leak_check):
         ours = fail_on_every_address(cffisock, port)
         theirs = fail_on_every_address(stdlib, port)
     assert isinstance(ours, ConnectionRefusedError)  # the last, not the first
-    assert (kind(ours), ours.args) == (kind(theirs), theirs.args)
+    assert (stands_for(type(ours)), ours.args) == (stands_for(type(theirs)), theirs.args)
 
 
 def test_create_connection_refused(fd_leak_check):
@@ -375,7 +360,7 @@ def test_create_connection_refused(fd_leak_check):
 
 
 def describe_group(group):
-    return [(kind(exc), exc.errno) for exc in group.exceptions]
+    return [(stands_for(type(exc)), exc.errno) for exc in group.exceptions]
 
 
 @pytest.mark.skipif(not HAS_EXCEPTION_GROUP, reason="ExceptionGroup is Python 3.11+")
@@ -513,7 +498,7 @@ def test_create_server_errors_equal_stdlib(fd_leak_check, address, kwargs):
             with module.create_server(address, **kwargs):
                 return "created"
         except Exception as exc:  # compared below
-            return kind(exc), getattr(exc, "errno", None)
+            return stands_for(type(exc)), getattr(exc, "errno", None)
 
     if kwargs.get("dualstack_ipv6") and not stdlib.has_dualstack_ipv6():
         pytest.skip("this machine cannot turn IPV6_V6ONLY off")
@@ -661,8 +646,8 @@ def stdlib_fromfd_outcome(fd):
     finally:
         for leaked in live_fds() - before:
             os.close(leaked)
-    if ON_PYPY and result[0] == "ok" and not stat.S_ISSOCK(os.fstat(fd).st_mode):
-        return ("raised", OSError, errno.ENOTSOCK)
+    if ON_PYPY and result[0] == "returned" and not stat.S_ISSOCK(os.fstat(fd).st_mode):
+        return ("raised", "OSError", errno.ENOTSOCK)
     return result
 
 

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 
 import cffisock
 from cffisock import tls
+from support.comparison import outcome, stands_for
 from support.loopback import recv_exactly
 from support.tls import (
     SIDES,
@@ -34,10 +35,8 @@ from support.tls import (
     client_context,
     connect,
     echo,
-    outcome,
     read_until_eof,
     server_context,
-    stdlib_class,
     write_pem,
 )
 
@@ -441,7 +440,7 @@ def test_close_notify_both_ways_over_memory_bios_like_the_stdlib(ca, server_cert
         try:
             steps.append((name, "returned", call()))
         except Exception as exc:  # the outcome under test
-            steps.append((name, "raised", stdlib_class(exc).__name__))
+            steps.append((name, "raised", stands_for(type(exc)).__name__))
 
     step("server unwrap first", server.unwrap)
     deliver()
@@ -546,7 +545,7 @@ def read_with_every_length(sock):
     return results, bytes(backing)
 
 
-RAISED = {name: ("raised", (name, None, None, None))
+RAISED = {name: ("raised", name, None)
           for name in ("ValueError", "TypeError", "OverflowError")}
 #: What read_with_every_length gets from a peer that sent bytes(range(48)).
 READS_OF_EVERY_LENGTH = (
@@ -655,15 +654,14 @@ def test_a_broken_peer_fails_like_the_stdlib(ca, server_cert, fd_leak_check, nam
     if expected is None:
         assert ours == theirs == ("returned", b"")
         return
-    assert ours[0] == "raised"
-    assert ours[1][0] == expected
+    assert ours[:2] == ("raised", expected)
     if expected == "SSLEOFError":
         # Older stdlibs say SSLZeroReturnError here; OpenSSL's reason is
         # compared by the next test.
         if STDLIB_MAPS_UNEXPECTED_EOF:
-            assert ours[1][0] == theirs[1][0]
+            assert ours[1] == theirs[1]
     else:
-        assert ours == theirs  # class and OpenSSL's reason
+        assert ours.failure == theirs.failure  # class and OpenSSL's reason
 
 
 @pytest.mark.parametrize("suppress_ragged_eofs", [True, False])
@@ -680,9 +678,10 @@ def test_a_read_on_a_reset_connection_raises_connection_reset(ca, server_cert,
                          suppress_ragged_eofs=suppress_ragged_eofs) as sock:
                 sock.sendall(b"x")
                 results[side] = outcome(sock.recv, 10)
-    assert results["cffisock"] == ("raised", ("ConnectionResetError", None, None, None))
+    assert results["cffisock"][:2] == ("raised", "ConnectionResetError")
+    assert results["cffisock"].failure == ("ConnectionResetError", None, None, None)
     if platform.python_implementation() == "CPython" and sys.version_info >= (3, 13):
-        assert results["stdlib"] == results["cffisock"]
+        assert results["stdlib"].failure == results["cffisock"].failure
 
 
 @pytest.mark.parametrize("name", [name for name, (_, _, expected) in BROKEN_PEERS.items()
@@ -738,7 +737,7 @@ def load_outcome(side, method, *args, **kwargs):
     try:
         getattr(context, method)(*args, **kwargs)
     except Exception as exc:
-        return stdlib_class(exc).__name__
+        return stands_for(type(exc)).__name__
     return "returned"
 
 

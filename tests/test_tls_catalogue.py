@@ -17,11 +17,11 @@ import pytest
 import trustme
 
 from cffisock import tls
+from support.comparison import failure
 from support.tls import (
     ThreadedServer,
     client_context,
     connect,
-    failure,
     read_until_eof,
     server_context,
     write_pem,

@@ -38,6 +38,7 @@ import trustme
 
 import cffisock
 from cffisock import tls
+from support.comparison import failure
 from support.loopback import free_port, recv_exactly
 from test_tls_behaviour import recv_record
 from test_tls_interop import OPENSSL, requires_openssl_cli, stop, wait_for_output
@@ -45,7 +46,6 @@ from support.tls import (
     ThreadedServer,
     client_context,
     connect,
-    failure,
     read_until_eof,
     server_context,
     write_pem,

@@ -53,3 +53,19 @@ def ipv6_loopback_works():
 requires_ipv6 = pytest.mark.skipif(
     not ipv6_loopback_works(),
     reason="this machine has no working IPv6 loopback (::1)")
+
+
+def on_pair(action, data=b"", kind="SOCK_STREAM"):
+    """An operation of a module, ``mod -> action(mod, a, b)``, on a
+    non-blocking AF_UNIX socketpair of that module after ``a`` sent ``data``
+    (non-blocking, so a wrong success cannot hang).  ``kind``: a SOCK_*
+    name or value."""
+    def run(mod):
+        a, b = mod.socketpair(mod.AF_UNIX, getattr(mod, kind) if isinstance(kind, str) else kind)
+        with a, b:
+            a.setblocking(False)
+            b.setblocking(False)
+            if data:
+                a.sendall(data)
+            return action(mod, a, b)
+    return run

@@ -189,37 +189,3 @@ def echo(conn):
         conn.sendall(chunk)
         total += len(chunk)
     return total
-
-
-# ---------------------------------------------------------------- outcomes
-
-# The stdlib's TLS exceptions, most specific first, and the 3.9 socket.timeout.
-STDLIB_EXCEPTIONS = (
-    stdlib_ssl.SSLCertVerificationError, stdlib_ssl.SSLZeroReturnError,
-    stdlib_ssl.SSLWantReadError, stdlib_ssl.SSLWantWriteError,
-    stdlib_ssl.SSLSyscallError, stdlib_ssl.SSLEOFError, stdlib_ssl.SSLError,
-    stdlib_socket.timeout,
-)
-
-
-def stdlib_class(exc):
-    """The stdlib class ``exc`` stands for: the first class in its MRO that
-    is a stdlib TLS exception or a builtin (ConnectionResetError...)."""
-    for cls in type(exc).__mro__:
-        if cls in STDLIB_EXCEPTIONS or cls.__module__ == "builtins":
-            return cls
-    raise AssertionError("no stdlib base class: %r" % (exc,))
-
-
-def failure(exc):
-    """What a stdlib exception and its cffisock counterpart must share."""
-    return (stdlib_class(exc).__name__, getattr(exc, "reason", None),
-            getattr(exc, "verify_code", None), getattr(exc, "verify_message", None))
-
-
-def outcome(function, *args):
-    """``("returned", value)`` or ``("raised", failure(exception))``."""
-    try:
-        return ("returned", function(*args))
-    except Exception as exc:
-        return ("raised", failure(exc))
