@@ -6,6 +6,10 @@ pytest puts this directory, not the source tree, on sys.path, which is how
 127.0.0.1, ::1, UNIX sockets or socketpair.
 """
 
+import contextlib
+import select
+import socket as stdlib_socket
+
 import pytest
 
 import cffisock
@@ -71,3 +75,25 @@ def background():
         call.join(10)
     assert not [call for call in calls if call.is_alive()], \
         "background threads still running after the test"
+
+
+@pytest.fixture
+def saturated_listener():
+    """The address of a listener (backlog 0) whose accept queue is full, so
+    that a further connect to it blocks: the kernel drops its SYN."""
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(cffisock.socket())
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        address = server.getsockname()
+        for _ in range(8):
+            probe = stack.enter_context(stdlib_socket.socket())
+            probe.setblocking(False)
+            probe.connect_ex(address)
+            _, writable, _ = select.select([], [probe], [], 0.2)
+            if not writable:
+                break  # this connect is held back: the queue is full
+        else:
+            pytest.skip("this kernel completes connects to a listener whose "
+                        "accept queue is full, so connect never blocks here")
+        yield address

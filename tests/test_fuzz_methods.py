@@ -1,7 +1,7 @@
 """Fuzzing the socket object against the stdlib: the constructor, receive
 and send calls with random sizes, buffers and flags, socket options,
 timeouts, listen, shutdown, sendmsg with random ancillary data, recvmsg with
-random ancillary buffer sizes, and makefile (see support/fuzz.py for the
+random ancillary buffer sizes, and makefile (see fuzz_helpers for the
 property and the budgets).
 
 Every example runs on fresh sockets: a non-blocking AF_UNIX socketpair
@@ -21,8 +21,8 @@ import array
 import os
 import socket as stdlib
 import subprocess
-import tempfile
 import sys
+import tempfile
 
 import pytest
 from hypothesis import assume, strategies as st
@@ -30,8 +30,8 @@ from hypothesis import assume, strategies as st
 import cffisock
 from support.descriptors import collect_stale_sockets
 from support.fuzz import (
-    ON_PYPY,
     Instead,
+    ON_PYPY,
     as_cpython_keeps,
     assert_like_the_stdlib,
     budgets,
@@ -41,10 +41,10 @@ from support.fuzz import (
     in_c_int,
     integers,
     not_integers,
+    on_pair,
     one_wrong,
     timeout_rule,
 )
-from support.loopback import on_pair
 
 KINDS = [pytest.param(cffisock.SOCK_STREAM, id="stream"),
          pytest.param(cffisock.SOCK_DGRAM, id="dgram")]
@@ -217,11 +217,9 @@ def test_receiving_like_the_stdlib(fd_leak_check, budget, kind, method):
         assume(not reported_receive(method, size, message_flags, make_buffer()))
         assume(not pypy_recvmsg_aborts(method, message_flags))
         # A fresh buffer for each module: the call writes into it.
-        def received(module):
-            call = receive(size, message_flags, make_buffer())
-            return on_pair(lambda mod, a, b: call(a, b), data, kind)(module)
-
-        assert_like_the_stdlib(received, None if method.endswith("_into") else size_rule(size))
+        assert_like_the_stdlib(lambda module: on_pair(
+            kind, data, receive(size, message_flags, make_buffer()))(module),
+            None if method.endswith("_into") else size_rule(size))
     fuzz(budget, check, one_wrong((valid_sizes, sizes()), (valid_flags(), flags()),
                                   (writable_buffers(), buffers())),
          st.sampled_from([DATA, b"", b"x"]), scale=0.5)
@@ -365,7 +363,7 @@ def test_sending_like_the_stdlib(fd_leak_check, budget, kind, method):
             data = fresh(arguments[0])  # each module's call spends its own
             return free_after(lambda: SENDERS[method](data, arguments[1])(a, b), data)
 
-        assert_like_the_stdlib(on_pair(lambda mod, a, b: (send(a, b), drained(b)), kind=kind),
+        assert_like_the_stdlib(on_pair(kind, b"", lambda a, b: (send(a, b), drained(b))),
                                flags_rule(arguments[1]))
     fuzz(budget, check, one_wrong((valid_payloads(), payloads()), (valid_flags(), flags())),
          scale=0.5)
@@ -484,7 +482,8 @@ def test_listen_and_shutdown_like_the_stdlib(fd_leak_check, budget):
                 sock.bind(("127.0.0.1", 0))
                 return sock.listen(backlog)
         assert_like_the_stdlib(listen)
-        assert_like_the_stdlib(on_pair(lambda mod, a, b: (a.shutdown(how), drained(b)), DATA))
+        assert_like_the_stdlib(on_pair(cffisock.SOCK_STREAM, DATA,
+                                       lambda a, b: (a.shutdown(how), drained(b))))
     fuzz(budget, check, st.one_of(integers(), not_integers()),
          st.one_of(st.integers(-1, 3), integers(), not_integers()))
 
@@ -528,7 +527,7 @@ def test_sendmsg_ancillary_data_like_the_stdlib(fd_leak_check, budget, kind):
         def send(a, b):
             return a.sendmsg([data], ancdata), drained(b)
         rule = ancillary_rule(ancdata)
-        assert_like_the_stdlib(on_pair(lambda mod, a, b: send(a, b), kind=kind), rule)
+        assert_like_the_stdlib(on_pair(kind, b"", send), rule)
     fuzz(budget, check, ancillary_items(), st.binary(max_size=8), scale=0.5)
 
 

@@ -42,6 +42,20 @@ ON_PYPY = platform.python_implementation() == "PyPy"
 #: Exceptions whose message is compared (UnicodeError is a ValueError).
 MESSAGE_CHECKED = (TypeError, ValueError, OverflowError, OSError)
 
+# Why a case compares only exception types (the stdlib's messages differ):
+INT_ARG = ("int conversion: 3.9 'an integer is required (got type str)', "
+           "3.10+ \"'str' object cannot be interpreted as an integer\", "
+           "PyPy 'expected integer, got str object'")
+PYPY_WORDING = "PyPy words this message differently from CPython"
+ARGUMENT_COUNT = ("argument-count errors: CPython's C functions ('takes 2 or 3 arguments "
+                  "(1 given)') and PyPy's Python signatures ('missing 1 required positional "
+                  "argument') word them differently, and 3.13 rewords some")
+# Where PyPy's stdlib departs from CPython's (cffisock follows CPython):
+EMBEDDED_NUL = "PyPy ignores what follows a NUL"
+PORT_TYPE = "PyPy raises TypeError for a port that is neither int, str, bytes nor None"
+NOT_A_TUPLE = "PyPy unpacks any sequence (a list is accepted, a str gives ValueError)"
+IDNA = "the idna codec's error changed in 3.12 and 3.13 (3.13: UnicodeEncodeError)"
+
 
 def normalise(value):
     """Make a result comparable across the stdlib and cffisock: enum members
@@ -326,3 +340,12 @@ class Index:
 
     def __repr__(self):
         return "Index(%d)" % self.value
+
+
+#: ``@MODULES``: run the test once with each module, as ``mod``.
+MODULES = pytest.mark.parametrize("mod", [stdlib_socket, cffisock], ids=["stdlib", "cffisock"])
+
+
+def mask_port(name):
+    """An INET/INET6 address with the (kernel-chosen) port masked."""
+    return (name[0], "<port>") + tuple(name[2:])

@@ -1,8 +1,12 @@
-"""Calls in a background thread, and SIGALRM for the duration of a block."""
+"""Calls in a background thread, SIGALRM for the duration of a block, and
+timed calls."""
 
 import contextlib
 import signal
 import threading
+import time
+
+import pytest
 
 
 class BackgroundCall(threading.Thread):
@@ -42,3 +46,32 @@ def sigalrm(handler, first, interval=0.0):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def time_raising(exception, function, *args):
+    """Call ``function(*args)``, which must raise ``exception``; return the
+    seconds it took."""
+    start = time.monotonic()
+    with pytest.raises(exception):
+        function(*args)
+    return time.monotonic() - start
+
+
+def block_sigalrm_in_this_thread():
+    """Keep SIGALRM for the main thread, whose calls the EINTR tests time."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+
+
+def send_after(sock, delay, data, cancelled=None):
+    """Peer-thread body: wait ``delay`` seconds (or until ``cancelled`` is
+    set), then send ``data``."""
+    block_sigalrm_in_this_thread()
+    if cancelled is None:
+        time.sleep(delay)
+    else:
+        cancelled.wait(delay)
+    sock.sendall(data)

@@ -36,6 +36,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cffisock
+from support import loopback
 from support.comparison import normalise, same_outcome
 from support.descriptors import open_fds
 
@@ -344,3 +345,12 @@ def one_wrong(*choices):
 def not_integers():
     """Objects that are not integers (bool is one: it is there too)."""
     return st.sampled_from([True, False, None, 1.0, "80", b"80", [80], float("nan")])
+
+
+def on_pair(kind, data, action):
+    """support.loopback's on_pair for the fuzz operations, which take the
+    pair alone: ``action(a, b)`` on a non-blocking AF_UNIX socketpair of
+    ``kind`` after ``a`` sent ``data``.  (The checks keep calling it so:
+    hypothesis draws a derandomized test's examples from a seed made of the
+    checking function's source, so editing a check changes its examples.)"""
+    return loopback.on_pair(lambda mod, a, b: action(a, b), data, kind)

@@ -1,5 +1,8 @@
-"""Sockets on loopback: free ports, reading exactly, IPv6 availability."""
+"""Sockets on loopback and the small tools the tests build them with:
+free ports, listeners and connected pairs of either module, reading
+exactly, IPv6 availability, operations on a socketpair."""
 
+import contextlib
 import socket as stdlib_socket
 
 import pytest
@@ -61,7 +64,7 @@ def on_pair(action, data=b"", kind="SOCK_STREAM"):
     (non-blocking, so a wrong success cannot hang).  ``kind``: a SOCK_*
     name or value."""
     def run(mod):
-        a, b = mod.socketpair(mod.AF_UNIX, getattr(mod, kind) if isinstance(kind, str) else kind)
+        a, b = mod.socketpair(mod.AF_UNIX, _constant(mod, kind))
         with a, b:
             a.setblocking(False)
             b.setblocking(False)
@@ -69,3 +72,85 @@ def on_pair(action, data=b"", kind="SOCK_STREAM"):
                 a.sendall(data)
             return action(mod, a, b)
     return run
+
+
+UNRESOLVABLE_NAME = "a" * 64 + ".invalid"
+"""A name no resolver is asked about: its first label is longer than DNS
+allows, so the C library fails before it builds a query."""
+
+
+def on_socket(action, family="AF_INET", kind="SOCK_STREAM"):
+    """An operation of a module, ``mod -> action(mod, sock)``, on a new
+    socket of that module, closed afterwards.  ``family``, ``kind``: AF_* and
+    SOCK_* names or values."""
+    def run(mod):
+        with mod.socket(_constant(mod, family), _constant(mod, kind)) as sock:
+            return action(mod, sock)
+    return run
+
+
+def on_closed_socket(action, family="AF_INET", kind="SOCK_STREAM"):
+    """``mod -> action(mod, sock)`` on a socket of the module that has been
+    closed."""
+    def run(mod):
+        sock = mod.socket(_constant(mod, family), _constant(mod, kind))
+        sock.close()
+        return action(mod, sock)
+    return run
+
+
+def _constant(mod, value):
+    return getattr(mod, value) if isinstance(value, str) else value
+
+def listening(mod, stack, family=None, address=("127.0.0.1", 0)):
+    family = mod.AF_INET if family is None else family
+    server = stack.enter_context(mod.socket(family, mod.SOCK_STREAM))
+    server.bind(address)
+    server.listen()
+    return server
+
+
+def connected_tcp(mod, stack):
+    """``(client, server_side)`` of ``mod`` on 127.0.0.1, closed by stack."""
+    server = listening(mod, stack)
+    client = stack.enter_context(mod.socket())
+    client.settimeout(10)
+    client.connect(server.getsockname())
+    server_side, _ = server.accept()
+    stack.enter_context(server_side)
+    server_side.settimeout(10)
+    return client, server_side
+
+
+def udp_bound(mod, stack):
+    sock = stack.enter_context(mod.socket(mod.AF_INET, mod.SOCK_DGRAM))
+    sock.settimeout(10)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def describe(sock):
+    """``sock``'s family and type (number and name) and proto."""
+    return (int(sock.family), sock.family.name, int(sock.type), sock.type.name,
+            sock.proto)
+
+
+@contextlib.contextmanager
+def module_default_timeout(module, value):
+    """``module.setdefaulttimeout(value)`` for the block, then None again."""
+    module.setdefaulttimeout(value)
+    try:
+        yield
+    finally:
+        module.setdefaulttimeout(None)
+
+
+def accept_and_check(server, client):
+    """Accept ``client`` on ``server`` and check data flows both ways."""
+    conn, peer = server.accept()
+    with conn:
+        assert peer[:2] == client.getsockname()[:2]
+        client.sendall(b"ping")
+        assert conn.recv(4) == b"ping"
+        conn.sendall(b"pong")
+        assert client.recv(4) == b"pong"
