@@ -9,12 +9,14 @@ pytest puts this directory, not the source tree, on sys.path, which is how
 import contextlib
 import select
 import socket as stdlib_socket
+import threading
 
 import pytest
 
 import cffisock
 from support.concurrency import BackgroundCall
 from support.descriptors import open_fds
+from support.tls import ThreadedServer, echo, server_context
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +99,19 @@ def saturated_listener():
             pytest.skip("this kernel completes connects to a listener whose "
                         "accept queue is full, so connect never blocks here")
         yield address
+
+
+@pytest.fixture
+def echo_server(server_cert):
+    """A stdlib server on 127.0.0.1 that echoes one connection."""
+    context = server_context("stdlib", server_cert, alpn=["h2", "http/1.1"])
+    with ThreadedServer(echo, context, timeout=20) as server:
+        yield server
+
+
+@pytest.fixture
+def released():
+    """An Event a server handler waits on; set when the test ends."""
+    event = threading.Event()
+    yield event
+    event.set()

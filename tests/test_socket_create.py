@@ -313,7 +313,10 @@ def stdlib_fromfd_outcome(fd):
     that descriptor is closed here so that the test does not leak it.
 
     PyPy's socket module does not check that the descriptor is a socket;
-    cffisock follows CPython, whose answer for a non-socket is ENOTSOCK."""
+    cffisock follows CPython, whose answer for a non-socket is ENOTSOCK.
+    The socket PyPy returns then holds the duplicate closed here: it is
+    detached, so that collecting it later cannot close that number again
+    once another test reuses it."""
     before = live_fds()
     try:
         result = outcome(stdlib_socket.fromfd, fd, stdlib_socket.AF_INET, stdlib_socket.SOCK_STREAM)
@@ -321,6 +324,7 @@ def stdlib_fromfd_outcome(fd):
         for leaked in live_fds() - before:
             os.close(leaked)
     if ON_PYPY and result[0] == "returned" and not stat.S_ISSOCK(os.fstat(fd).st_mode):
+        result.value.detach()
         return ("raised", "OSError", errno.ENOTSOCK)
     return result
 

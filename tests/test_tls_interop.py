@@ -8,15 +8,13 @@ so the negotiated version shows the pin works; ALPN is checked on both ends.
 import contextlib
 import hashlib
 import os
-import select
-import shutil
 import subprocess
-import time
 
 import pytest
 
 from support.comparison import failure, outcome
 from support.loopback import free_port, recv_exactly
+from support.openssl import OPENSSL, requires_openssl_cli, stop, wait_for_output
 from support.tls import (
     ThreadedServer,
     client_context,
@@ -27,6 +25,7 @@ from support.tls import (
     write_pem,
 )
 
+
 VERSIONS = ["TLSv1_2", "TLSv1_3"]
 DOTTED = {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}
 CLI_FLAGS = {"TLSv1_2": "-tls1_2", "TLSv1_3": "-tls1_3"}
@@ -34,10 +33,6 @@ PAIRS = [("cffisock", "stdlib"), ("stdlib", "cffisock"), ("cffisock", "cffisock"
 PAIR_IDS = ["%s-client-%s-server" % pair for pair in PAIRS]
 SERVER_ALPN = ["h2", "http/1.1"]
 CLIENT_ALPN = ["spdy/3", "http/1.1"]  # the one protocol in common: http/1.1
-
-OPENSSL = shutil.which("openssl")
-requires_openssl_cli = pytest.mark.skipif(OPENSSL is None,
-                                          reason="the openssl CLI is missing")
 
 
 def pinned(side, version):
@@ -150,32 +145,6 @@ def test_16_mib_each_way_intact(ca, server_cert, client_side, server_side):
     assert listener.result() == digest
     assert len(returned) == BULK
     assert hashlib.sha256(returned).hexdigest() == digest
-
-
-# ---------------------------------------------------------------- the openssl CLI
-
-
-def wait_for_output(process, marker, seconds=10):
-    """Read ``process``'s stdout until ``marker`` shows; False if the
-    process ends or ``seconds`` pass first."""
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while marker not in seen:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        ready, _, _ = select.select([process.stdout], [], [], remaining)
-        if ready:
-            chunk = os.read(process.stdout.fileno(), 4096)
-            if not chunk:
-                return False
-            seen += chunk
-    return True
-
-
-def stop(process):
-    process.kill()
-    process.communicate(timeout=10)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ import time
 
 import cffisock
 from cffisock import tls
+from support.loopback import recv_exactly
 
 SIDES = ("stdlib", "cffisock")
 SOCKET_MODULES = {"stdlib": stdlib_socket, "cffisock": cffisock}
@@ -189,3 +190,42 @@ def echo(conn):
         conn.sendall(chunk)
         total += len(chunk)
     return total
+
+
+def default_client_context(ca):
+    """cffisock's create_default_context() trusting ``ca`` (alone)."""
+    return tls.create_default_context(cadata=ca.cert_pem.bytes().decode("ascii"))
+
+
+def connect_cffisock(context, address, server_hostname):
+    """A cffisock TLS client of ``context`` connected to ``address`` (20 s
+    timeout)."""
+    return connect("cffisock", context, address, server_hostname, timeout=20)
+
+
+# ---------------------------------------------------------------- raw records
+
+
+def recv_record(conn):
+    """One TLS record from a raw socket (header and body)."""
+    header = recv_exactly(conn, 5)
+    return header + recv_exactly(conn, int.from_bytes(header[3:5], "big"))
+
+
+def bio_handshake(conn, context):
+    """Be a TLS server on the raw socket ``conn`` through a stdlib
+    SSLObject; return it and its outgoing MemoryBIO, everything sent."""
+    incoming, outgoing = stdlib_ssl.MemoryBIO(), stdlib_ssl.MemoryBIO()
+    server = context.wrap_bio(incoming, outgoing, server_side=True)
+    for _ in range(20):
+        try:
+            server.do_handshake()
+            break
+        except stdlib_ssl.SSLWantReadError:
+            conn.sendall(outgoing.read())
+            data = conn.recv(65536)
+            if not data:
+                raise ConnectionError("the client left during the handshake")
+            incoming.write(data)
+    conn.sendall(outgoing.read())
+    return server, outgoing
