@@ -1,4 +1,5 @@
-"""What the property-based fuzz tests (``test_fuzz_*.py``) share.
+"""What the property-based fuzz tests (``test_*_fuzz.py``, marked ``fuzz``:
+``pytest -m fuzz`` runs them alone) share.
 
 The property, for every example hypothesis draws: the operation, run once
 with the stdlib ``socket`` module and once with ``cffisock``, has the same
@@ -354,3 +355,93 @@ def on_pair(kind, data, action):
     hypothesis draws a derandomized test's examples from a seed made of the
     checking function's source, so editing a check changes its examples.)"""
     return loopback.on_pair(lambda mod, a, b: action(a, b), data, kind)
+
+
+# -- socket calls' arguments ---------------------------------------------------------------
+
+
+KINDS = [pytest.param(cffisock.SOCK_STREAM, id="stream"),
+         pytest.param(cffisock.SOCK_DGRAM, id="dgram")]
+
+
+MSG_FLAGS = [0, cffisock.MSG_PEEK, cffisock.MSG_DONTWAIT, cffisock.MSG_TRUNC,
+             cffisock.MSG_WAITALL, cffisock.MSG_OOB, cffisock.MSG_ERRQUEUE,
+             cffisock.MSG_PEEK | cffisock.MSG_TRUNC, cffisock.MSG_CMSG_CLOEXEC,
+             cffisock.MSG_NOSIGNAL, cffisock.MSG_EOR, cffisock.MSG_MORE]
+
+
+def flags_rule(flags):
+    if ON_PYPY and isinstance(flags, int) and not in_c_int(flags):
+        return Instead("OverflowError", "PyPy truncates flags beyond a C int")
+    return None
+
+
+def valid_flags():
+    return st.one_of(st.sampled_from(MSG_FLAGS), st.integers(-2**31, 2**31 - 1))
+
+
+def flags():
+    return st.one_of(valid_flags(), integers(), not_integers())
+
+
+def sizes():
+    """Buffer sizes: 0, small, around the data's length, huge, negative."""
+    return st.one_of(st.integers(-2, 40), st.sampled_from([2**31, 2**40, 2**63, -2**63]),
+                     integers(), not_integers())
+
+
+def drained(sock, limit=1 << 21):
+    """All bytes queued on non-blocking ``sock`` (up to ``limit``)."""
+    chunks = []
+    for _ in range(64):
+        try:
+            chunk = sock.recv(limit)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# -- receiving -----------------------------------------------------------------------------
+
+DATA = b"0123456789abcdefghij"
+
+
+def size_rule(size):
+    if isinstance(size, int) and 2**63 - 64 < size < 2**63:
+        return Instead(("OverflowError", "MemoryError"),
+                       "a size at the top of ssize_t: a CPython bytes object's header "
+                       "does not fit (OverflowError), cffisock's allocation fails",
+                       unless=lambda reference: reference[:2] != ("raised", "OverflowError"))
+    return None
+
+
+def pypy_recvmsg_aborts(method, flags):
+    """PyPy's own recvmsg aborts the interpreter (an RPython AssertionError
+    in str_from_buffer) when MSG_TRUNC reports more bytes than the buffer
+    holds: the reference cannot be asked then."""
+    return (ON_PYPY and method.startswith("recvmsg") and isinstance(flags, int)
+            and flags & cffisock.MSG_TRUNC)
+
+
+def call(name, *args):
+    """The operation ``module.name(*args)``."""
+    return lambda module: getattr(module, name)(*args)
+
+
+def texts():
+    """Text of every kind: address-like, any Unicode, lone surrogates, NUL."""
+    return st.one_of(
+        ipv4_texts(), ipv6_texts(),
+        st.text(alphabet="0123456789abcdefx.:%[] \0", max_size=45),
+        st.text(max_size=30),
+        st.sampled_from(["\udcff", "\ud800", "1.2.3.4\0", "::1\0x", ""]),
+    )
+
+
+def anything():
+    """Objects of the wrong types for most arguments."""
+    return st.one_of(not_integers(), st.binary(max_size=8),
+                     st.sampled_from([bytearray(b"1"), memoryview(b"\1\2\3\4"), object()]))

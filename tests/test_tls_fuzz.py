@@ -26,16 +26,20 @@ from hypothesis import strategies as st
 
 import cffisock
 from cffisock import tls
+from support.comparison import ON_PYPY
 from support.fuzz import (
-    ON_PYPY,
-    STDLIB_BEFORE_3_10,
     Instead,
+    STDLIB_BEFORE_3_10,
     assert_like_the_stdlib,
     assert_returns_or_raises,
     budgets,
     fuzz,
     integers,
 )
+
+
+pytestmark = pytest.mark.fuzz
+
 
 TLS_OF = {stdlib: stdlib_ssl, cffisock: tls}
 #: (AttributeError: CPython's ssl too, for a server_hostname of another type.)
@@ -315,4 +319,3 @@ def test_record_path_fed_random_bytes_like_the_stdlib(fd_leak_check, budget, ide
             lambda ssl_module: fed(ssl_module, server_side, identity, data, eof)),
             )
     fuzz(budget, check, records(), st.booleans())
-

@@ -28,9 +28,9 @@ import pytest
 from hypothesis import strategies as st
 
 import cffisock
-
+from support import loopback
+from support.comparison import ON_PYPY
 from support.fuzz import (
-    ON_PYPY,
     Instead,
     assert_like_the_stdlib,
     budgets,
@@ -40,7 +40,11 @@ from support.fuzz import (
     not_integers,
     resolution_failed,
 )
-from support.loopback import requires_ipv6
+from support.loopback import on_socket, requires_ipv6
+
+
+pytestmark = pytest.mark.fuzz
+
 
 MAX_FLOWINFO = 2**20 - 1
 MAX_SCOPE_ID = 2**32 - 1
@@ -113,19 +117,12 @@ def inet_rule(family, address):
 
 
 def on_new_socket(family, kind, action):
-    def operation(module):
-        with module.socket(family, kind) as sock:
-            return action(sock)
-    return operation
-
+    """The operation ``action(sock)`` on a new socket of the module."""
+    return on_socket(lambda module, sock: action(sock), family, kind)
 
 def on_closed_socket(family, kind, action):
-    def operation(module):
-        sock = module.socket(family, kind)
-        sock.close()
-        return action(sock)
-    return operation
-
+    """The operation ``action(sock)`` on a closed socket of the module."""
+    return loopback.on_closed_socket(lambda module, sock: action(sock), family, kind)
 
 def bound_name(address):
     def bind(sock):
