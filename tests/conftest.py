@@ -16,6 +16,7 @@ import pytest
 import cffisock
 from support.concurrency import BackgroundCall
 from support.descriptors import open_fds
+from support.loopback import FAMILIES, cffisock_listener, loopback_address
 from support.tls import ThreadedServer, echo, server_context
 
 
@@ -115,3 +116,62 @@ def released():
     event = threading.Event()
     yield event
     event.set()
+
+
+@pytest.fixture(params=FAMILIES)
+def family(request):
+    """The family under test, as cffisock's constant (AF_INET, AF_INET6 on
+    ::1, AF_UNIX); tests parametrize it indirectly by name."""
+    return getattr(cffisock, request.param)
+
+
+@pytest.fixture
+def stdlib_listener(family, tmp_path):
+    """A listening stdlib stream socket on loopback (10 s timeout)."""
+    with stdlib_socket.socket(family) as listener:
+        listener.bind(loopback_address(family, tmp_path))
+        listener.listen()
+        listener.settimeout(10)
+        yield listener
+
+
+@pytest.fixture
+def stream_pair(stdlib_listener):
+    """``(sock, peer)``: a non-blocking cffisock stream socket connected to
+    a stdlib socket (10 s timeout)."""
+    with cffisock.socket(stdlib_listener.family) as sock:
+        sock.settimeout(10)
+        sock.connect(stdlib_listener.getsockname())
+        sock.setblocking(False)
+        peer, _ = stdlib_listener.accept()
+        with peer:
+            peer.settimeout(10)
+            yield sock, peer
+
+
+@pytest.fixture
+def accepted_pair(family, tmp_path):
+    """``(conn, client)``: a non-blocking cffisock socket that a cffisock
+    listener accepted from a stdlib client (10 s timeout)."""
+    with cffisock_listener(family, tmp_path) as listener, stdlib_socket.socket(family) as client:
+        client.settimeout(10)
+        client.connect(listener.getsockname())
+        conn, _ = listener.accept()
+        with conn:
+            conn.setblocking(False)
+            yield conn, client
+
+
+@pytest.fixture
+def datagram_pair(family, tmp_path):
+    """``(sock, peer)``: a bound non-blocking cffisock datagram socket and a
+    bound stdlib one connected to it (10 s timeout) in the same family."""
+    with cffisock.socket(family, cffisock.SOCK_DGRAM) as sock, \
+            stdlib_socket.socket(family, stdlib_socket.SOCK_DGRAM) as peer:
+        sock.bind(loopback_address(family, tmp_path, "sock.sock"))
+        sock.setblocking(False)
+        peer.bind(loopback_address(family, tmp_path, "peer.sock"))
+        peer.connect(sock.getsockname())
+        peer.settimeout(10)
+        yield sock, peer
+

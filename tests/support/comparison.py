@@ -349,3 +349,12 @@ MODULES = pytest.mark.parametrize("mod", [stdlib_socket, cffisock], ids=["stdlib
 def mask_port(name):
     """An INET/INET6 address with the (kernel-chosen) port masked."""
     return (name[0], "<port>") + tuple(name[2:])
+
+
+def assert_same_bytes(received, sent):
+    """Assert ``received == sent`` without pytest diffing megabytes."""
+    assert len(received) == len(sent)
+    if received != sent:
+        offset = next(i for i, (a, b) in enumerate(zip(received, sent)) if a != b)
+        pytest.fail("the bytes differ from offset %d on" % offset)
+

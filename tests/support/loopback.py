@@ -154,3 +154,43 @@ def accept_and_check(server, client):
         assert conn.recv(4) == b"ping"
         conn.sendall(b"pong")
         assert client.recv(4) == b"pong"
+
+
+# ------------------------------------------------------------------ addresses
+
+
+def family_param(name, *values):
+    """A pytest param for the address family ``name`` (with ``values`` before
+    it); AF_INET6 needs a working ::1."""
+    return pytest.param(*values, name, id="-".join(values + (name,)),
+                        marks=[requires_ipv6] if name == "AF_INET6" else [])
+
+
+FAMILIES = [family_param(name) for name in ("AF_INET", "AF_INET6", "AF_UNIX")]
+
+
+def loopback_address(family, directory, name="server.sock"):
+    """An address to bind to in ``family``: port 0 on loopback, or a path
+    in ``directory`` for AF_UNIX."""
+    if family == cffisock.AF_UNIX:
+        return str(directory / name)
+    return {cffisock.AF_INET: ("127.0.0.1", 0), cffisock.AF_INET6: ("::1", 0)}[family]
+
+
+def cffisock_listener(family, directory):
+    """A listening cffisock stream socket on loopback."""
+    return cffisock.create_server(loopback_address(family, directory), family=family)
+
+
+def echo_client(family, address, payload, chunk=1 << 15):
+    """A stdlib client: send ``payload`` a chunk at a time, reading each
+    chunk's echo before the next; return everything echoed."""
+    echoed = []
+    with stdlib_socket.socket(family) as client:
+        client.settimeout(10)
+        client.connect(address)
+        for start in range(0, len(payload), chunk):
+            piece = payload[start:start + chunk]
+            client.sendall(piece)
+            echoed.append(recv_exactly(client, len(piece)))
+    return b"".join(echoed)
