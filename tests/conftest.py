@@ -9,6 +9,7 @@ pytest puts this directory, not the source tree, on sys.path, which is how
 import contextlib
 import select
 import socket as stdlib_socket
+import socket
 import threading
 
 import pytest
@@ -17,6 +18,7 @@ import cffisock
 from support.concurrency import BackgroundCall
 from support.descriptors import open_fds
 from support.loopback import FAMILIES, cffisock_listener, loopback_address
+from support.patching import STDLIB_SOCKET
 from support.tls import ThreadedServer, echo, server_context
 
 
@@ -174,4 +176,29 @@ def datagram_pair(family, tmp_path):
         peer.connect(sock.getsockname())
         peer.settimeout(10)
         yield sock, peer
+
+
+@pytest.fixture
+def left_unpatched():
+    """The test leaves the stdlib's socket class in the stdlib module."""
+    yield
+    assert stdlib_socket.socket is STDLIB_SOCKET, "the test left the socket module patched"
+
+
+@pytest.fixture
+def default_timeouts():
+    """Both modules' default timeouts are None again after the test."""
+    yield
+    stdlib_socket.setdefaulttimeout(None)
+    cffisock.setdefaulttimeout(None)
+
+
+@pytest.fixture
+def patched_socket(default_timeouts):
+    """The test runs under the patch, with a default timeout of 10 s (given
+    to the stdlib before the patch, which carries it over) bounding every
+    socket the stdlib clients and servers make."""
+    stdlib_socket.setdefaulttimeout(10)
+    with cffisock.patched():
+        yield
 

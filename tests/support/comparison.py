@@ -52,6 +52,7 @@ ARGUMENT_COUNT = ("argument-count errors: CPython's C functions ('takes 2 or 3 a
                   "argument') word them differently, and 3.13 rewords some")
 # Where PyPy's stdlib departs from CPython's (cffisock follows CPython):
 EMBEDDED_NUL = "PyPy ignores what follows a NUL"
+SURROGATE = "PyPy passes a lone surrogate on to the C library, which finds nothing"
 PORT_TYPE = "PyPy raises TypeError for a port that is neither int, str, bytes nor None"
 NOT_A_TUPLE = "PyPy unpacks any sequence (a list is accepted, a str gives ValueError)"
 IDNA = "the idna codec's error changed in 3.12 and 3.13 (3.13: UnicodeEncodeError)"
@@ -357,4 +358,8 @@ def assert_same_bytes(received, sent):
     if received != sent:
         offset = next(i for i, (a, b) in enumerate(zip(received, sent)) if a != b)
         pytest.fail("the bytes differ from offset %d on" % offset)
+
+
+def cases(calls, **options):
+    return [call_case(call, **options) for call in calls]
 

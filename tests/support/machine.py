@@ -10,6 +10,8 @@ import socket as stdlib
 
 import pytest
 
+from support.comparison import call_case
+
 
 # -- the machine's tables ---------------------------------------------------------------
 
@@ -151,3 +153,13 @@ def sysfs_name(index):
 
 def sysfs_nameindex(mod):
     return sorted((index, name) for name, index in SYSFS_INTERFACES.items())
+
+
+def name_case(call, marks=(), **options):
+    """A case that looks up a name or an address of /etc/hosts."""
+    return call_case(call, marks=[needs_hosts_file, *marks], **options)
+
+
+def name_cases(calls, **options):
+    return [name_case(call, **options) for call in calls]
+
