@@ -20,7 +20,7 @@ from support.comparison import MODULES, same_outcome
 from support.loopback import on_socket, requires_ipv6
 
 
-def abstract_name():
+def unique_abstract_name():
     return "\0cffisock-test-%d-%s" % (os.getpid(), uuid.uuid4().hex)
 
 
@@ -125,7 +125,7 @@ def test_unix_path_address_round_trips_like_the_stdlib(tmp_path, path_type):
 @pytest.mark.parametrize("name_type", [str, bytes])
 def test_unix_abstract_name_round_trips_like_the_stdlib(name_type):
     for mod in (stdlib_socket, cffisock):
-        name = abstract_name()
+        name = unique_abstract_name()
         given = name.encode("ascii") if name_type is bytes else name
         with mod.socket(mod.AF_UNIX, mod.SOCK_DGRAM) as receiver, \
                 mod.socket(mod.AF_UNIX, mod.SOCK_DGRAM) as sender:

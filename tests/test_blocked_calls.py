@@ -15,7 +15,13 @@ import time
 import pytest
 
 import cffisock
-from support.concurrency import block_sigalrm_in_this_thread, send_after, sigalrm, time_raising
+from support.concurrency import (
+    Interrupted,
+    block_sigalrm_in_this_thread,
+    send_after,
+    sigalrm,
+    time_raising,
+)
 from support.loopback import recv_exactly
 
 
@@ -127,10 +133,6 @@ def test_recv_returns_data_after_signal_handlers_ran(
     assert server_side.recv(100) == b"after signals"
     assert signals, "the SIGALRM handler never ran"
     peer.result()
-
-
-class Interrupted(Exception):
-    pass
 
 
 def raise_interrupted(signum, frame):

@@ -57,6 +57,7 @@ from support.comparison import (
     case,
     table,
     unique,
+    without_scope,
 )
 from support.machine import (
     HOST_ADDRESSES,
@@ -117,18 +118,15 @@ def name_is_local(host, family, flags):
     return listed(host, stdlib.AF_INET)
 
 
-def without_scope(call):
+def like_without_scope(call):
     """``like``: ``call`` with the %scope cut from each IPv6 sockaddr's host."""
-    def like(mod):
-        return [entry[:4] + ((entry[4][0].split("%")[0],) + entry[4][1:],)
-                for entry in call(mod)]
-    return like
+    return lambda mod: without_scope(call(mod))
 
 
 def gai_case(host, port, family=K("AF_UNSPEC"), type=0, proto=0, flags=0, **options):
     call = Call("getaddrinfo", host, port, family, type, proto, flags)
     if isinstance(host, str) and "%" in host:
-        options["pypy"] = PyPyDiffers(SCOPED_HOST, like=without_scope(call))
+        options["pypy"] = PyPyDiffers(SCOPED_HOST, like=like_without_scope(call))
     if is_numeric(host):
         return call_case(call, **options)
     return name_case(call, **options)
@@ -285,7 +283,7 @@ def getnameinfo_cases():
     return unique(params)
 
 
-NOT_A_TUPLE = "PyPy accepts any sequence as the sockaddr"
+ANY_SEQUENCE_SOCKADDR = "PyPy accepts any sequence as the sockaddr"
 SOCKADDR_ARITY = ("PyPy unpacks the sockaddr as a sequence: IndexError, ValueError or "
                   "OSError for one of the wrong length")
 
@@ -317,7 +315,7 @@ GETNAMEINFO_CASES = getnameinfo_cases() + [
          pypy=PyPyDiffers("PyPy parses the sockaddr first", raises=OverflowError)),
     # Wrong shapes and types of the sockaddr.
     call_case(Call("getnameinfo", ["127.0.0.1", 80], K("NI_NUMERICHOST")),
-         pypy=PyPyDiffers(NOT_A_TUPLE, raises=TypeError)),
+         pypy=PyPyDiffers(ANY_SEQUENCE_SOCKADDR, raises=TypeError)),
     call_case(Call("getnameinfo", "127.0.0.1", K("NI_NUMERICHOST")), types_only=PYPY_WORDING),
     call_case(Call("getnameinfo", None, K("NI_NUMERICHOST")), types_only=PYPY_WORDING),
     call_case(Call("getnameinfo", ("127.0.0.1",), K("NI_NUMERICHOST")),

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import strategies as st
 
 import cffisock
-from support.comparison import ON_PYPY
+from support.comparison import ON_PYPY, without_scope
 from support.fuzz import (
     Instead,
     UNRESOLVABLE,
@@ -106,11 +106,6 @@ def stdlib_port(port):
     if older and type(port) is int and not -2**63 <= port < 2**63:
         return str(port)
     return port
-
-
-def without_scope(answers):
-    """PyPy's sockaddrs keep the %scope in the host: cut for comparing."""
-    return [entry[:4] + ((entry[4][0].split("%")[0],) + entry[4][1:],) for entry in answers]
 
 
 @budgets

@@ -20,7 +20,6 @@ it, which shows the peer really asked).
 """
 
 import os
-import platform
 import socket as stdlib_socket
 import ssl as stdlib_ssl
 import subprocess
@@ -32,6 +31,7 @@ import pytest
 
 import cffisock
 from cffisock import tls
+from support.comparison import ON_PYPY
 from support.loopback import free_port, recv_exactly
 from support.openssl import OPENSSL, requires_openssl_cli, stop, wait_for_output
 from support.tls import (
@@ -50,7 +50,6 @@ from support.tls import (
 NEWEST_CIPHERS = ("@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL"
                   ":!aDSS:!SHA1:!AESCCM")
 OLDER_STDLIB = sys.version_info < (3, 10)  # CPython 3.9 and PyPy 3.9
-ON_PYPY = platform.python_implementation() == "PyPy"
 
 CONTEXTS = {
     "SSLContext(PROTOCOL_TLS_CLIENT)": lambda ssl: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),

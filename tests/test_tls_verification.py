@@ -13,7 +13,6 @@ ones through its not_before/not_after); everything is on 127.0.0.1.
 
 import datetime
 import inspect
-import os
 import shutil
 import socket as stdlib_socket
 import ssl as stdlib_ssl
@@ -26,6 +25,7 @@ import trustme
 
 import cffisock
 from cffisock import tls
+from support.cli import ENV
 from support.comparison import failure
 from support.loopback import recv_exactly
 from support.tls import (
@@ -331,8 +331,7 @@ with context.wrap_socket(raw, server_hostname="localhost") as sock:
 
 def test_default_verify_paths_honour_ssl_cert_file(ca, server_cert, tmp_path):
     cafile = write_pem(tmp_path, "ca.pem", ca.cert_pem)
-    env = dict(os.environ, SSL_CERT_FILE=cafile,
-               PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))
+    env = dict(ENV, SSL_CERT_FILE=cafile)
     with ThreadedServer(echo, server_context("stdlib", server_cert)) as server:
         result = subprocess.run([sys.executable, "-c", SCRIPT, str(server.address[1])],
                                 capture_output=True, text=True, env=env, timeout=60,
@@ -344,9 +343,7 @@ def test_default_verify_paths_honour_ssl_cert_file(ca, server_cert, tmp_path):
 def test_without_the_ca_in_the_store_verification_fails(server_cert, tmp_path):
     import trustme
 
-    env = dict(os.environ,
-               SSL_CERT_FILE=write_pem(tmp_path, "other.pem", trustme.CA().cert_pem),
-               PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))
+    env = dict(ENV, SSL_CERT_FILE=write_pem(tmp_path, "other.pem", trustme.CA().cert_pem))
     with ThreadedServer(echo, server_context("stdlib", server_cert)) as server:
         result = subprocess.run([sys.executable, "-c", SCRIPT, str(server.address[1])],
                                 capture_output=True, text=True, env=env, timeout=60,

@@ -22,10 +22,10 @@ import time
 import pytest
 
 import cffisock
+from support.concurrency import Interrupted
 from support.loopback import recv_exactly
 from support.stress import (
     MIB,
-    Interrupted,
     pattern,
     quiet,
     report,

@@ -1,5 +1,5 @@
-"""Running ``python -m cffisock`` as a separate process, with the installed
-package."""
+"""Child processes that use the installed cffisock, and ``python -m
+cffisock`` run as one."""
 
 import os
 import subprocess
@@ -9,6 +9,8 @@ import tempfile
 import cffisock
 
 
+#: The environment of a child Python that imports the installed cffisock
+#: (the directory that holds it first on sys.path).
 ENV = dict(os.environ,
            PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))
 COMMAND = [sys.executable, "-m", "cffisock"]

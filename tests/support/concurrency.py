@@ -9,6 +9,10 @@ import time
 import pytest
 
 
+class Interrupted(Exception):
+    """What a test's signal handler raises, to end the call it interrupts."""
+
+
 class BackgroundCall(threading.Thread):
     """``function(*args)`` running in a daemon thread; ``result()`` joins it
     (bounded) and returns its value or re-raises its exception."""

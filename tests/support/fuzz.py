@@ -30,7 +30,6 @@ import gc
 import ipaddress
 import math
 import os
-import platform
 import sys
 
 import pytest
@@ -38,10 +37,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cffisock
 from support import loopback
-from support.comparison import normalise, same_outcome
+from support.comparison import ON_PYPY, normalise, same_outcome
 from support.descriptors import open_fds
 
-ON_PYPY = platform.python_implementation() == "PyPy"
 #: cffisock follows today's socket and ssl modules; CPython 3.9's differ in
 #: places these rules do not name (htons beyond 16 bits, the TLS minimum
 #: version, unexpected-EOF errors...): on 3.9 the property is the relaxed

@@ -26,7 +26,7 @@ import time
 import pytest
 
 import cffisock
-from support.concurrency import BackgroundCall, sigalrm
+from support.concurrency import BackgroundCall, Interrupted, sigalrm
 from support.loopback import recv_exactly
 from support.tls import SOCKET_MODULES, client_context, server_context
 
@@ -145,13 +145,6 @@ def sleeping_outside_a_futex(native_id):
         after = wchan.read()
     return (state == "S" and before == after and before not in ("", "0")
             and not before.startswith("futex"))
-
-
-# ---------------------------------------------------------------- signals
-
-
-class Interrupted(Exception):
-    """What the storm's handler raises when asked to."""
 
 
 @contextlib.contextmanager
