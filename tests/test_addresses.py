@@ -1,6 +1,7 @@
 """Socket addresses: the host forms bind takes, getsockname and getpeername,
 AF_UNIX paths and abstract names, IPv6 4-tuples, checked against the
-stdlib; and C addresses that stay alive for the whole C call.
+stdlib; and C addresses that stay alive for the whole C call (see the
+last section).
 
 Every socket is on loopback (127.0.0.1, ::1), a UNIX socket in tmp_path or
 Linux's abstract namespace.
@@ -173,6 +174,13 @@ def test_ipv6_connection_addresses_are_4_tuples():
             assert client.getpeername() == server.getsockname()
             assert address == client.getsockname()
             assert len(address) == 4 and address[0] == "::1"
+
+
+# -- C addresses live for the whole C call -------------------------------------
+# A sockaddr built in Python must be owned by the cdata passed to C for as long
+# as the call runs.  Many rounds with garbage collections in between make a
+# use-after-free show: on PyPy, bind() would see a reused buffer (EAFNOSUPPORT
+# instead of EADDRINUSE).
 
 
 def test_bind_sees_the_address_it_was_given(tcp_listener):

@@ -139,7 +139,8 @@ def loopback_families():
     """The families of the loopback addresses create_connection((None, port))
     tries, in its order (getaddrinfo(None, ...) for TCP); skips the test if
     this machine does not give both 127.0.0.1 and ::1."""
-    families = [info[0] for info in stdlib_socket.getaddrinfo(None, 0, 0, stdlib_socket.SOCK_STREAM)]
+    families = [info[0] for info in
+                stdlib_socket.getaddrinfo(None, 0, 0, stdlib_socket.SOCK_STREAM)]
     if sorted(families) != sorted(LOOPBACK):
         pytest.skip("getaddrinfo(None) does not give both loopbacks here: %r" % families)
     return families
@@ -329,7 +330,8 @@ def assert_server_like_stdlib(address, option_names, **kwargs):
         assert type(ours) is cffisock.socket
         assert (ours.family, ours.type) == (theirs.family, theirs.type)
         assert ours.gettimeout() == theirs.gettimeout()
-        assert options(ours, cffisock, option_names) == options(theirs, stdlib_socket, option_names)
+        assert options(ours, cffisock, option_names) == \
+            options(theirs, stdlib_socket, option_names)
         assert ours.getsockname()[0] == theirs.getsockname()[0]
         host, port = ours.getsockname()[:2]
         with cffisock.create_connection((host, port), timeout=10) as client:

@@ -1,6 +1,6 @@
-"""Fuzzing listen and shutdown against the stdlib with random arguments
-(see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).  Sockets are on 127.0.0.1 or an AF_UNIX socketpair.
-"""
+"""Fuzzing listen and shutdown against the stdlib with random arguments (see
+support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
+Sockets are on 127.0.0.1 or an AF_UNIX socketpair."""
 
 import pytest
 from hypothesis import strategies as st

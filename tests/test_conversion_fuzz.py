@@ -1,5 +1,6 @@
 """Fuzzing byte order and address conversion against the stdlib: inet_aton,
-inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
+inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl (see
+support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
 
 cffisock's documented differences are the expected outcome where they apply
 (htons/ntohs beyond 16 bits on 3.9: OverflowError), and on PyPy the rules

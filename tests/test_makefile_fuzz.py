@@ -1,5 +1,5 @@
-"""Fuzzing makefile()'s arguments against the stdlib (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
-"""
+"""Fuzzing makefile()'s arguments against the stdlib (see support/fuzz.py for
+the property, the budgets and the ``fuzz`` marker)."""
 
 import pytest
 from hypothesis import strategies as st

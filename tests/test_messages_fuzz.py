@@ -1,8 +1,7 @@
 """Fuzzing message I/O against the stdlib: sendmsg with random ancillary
 data, recvmsg with random ancillary buffer sizes, and CMSG_LEN/CMSG_SPACE
-(see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).  Every example runs on a fresh non-blocking AF_UNIX
-socketpair.
-"""
+(see support/fuzz.py for the property, the budgets and the ``fuzz``
+marker). Every example runs on a fresh non-blocking AF_UNIX socketpair."""
 
 import array
 import os

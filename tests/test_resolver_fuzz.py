@@ -1,5 +1,6 @@
 """Fuzzing the resolver against the stdlib: getaddrinfo, getnameinfo,
-gethostbyname(_ex), services, protocols and the if_* functions (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
+gethostbyname(_ex), services, protocols and the if_* functions (see
+support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
 
 No lookup leaves the machine: getaddrinfo always has AI_NUMERICHOST among
 its random flags, getnameinfo NI_NUMERICHOST and NI_NUMERICSERV (its host is

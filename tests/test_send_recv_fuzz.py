@@ -1,6 +1,8 @@
 """Fuzzing the receive and send calls against the stdlib, with random sizes,
-buffers and flags (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker); and the regressions the fuzzing found (receiving 0
-bytes, MSG_TRUNC).
+buffers and flags (see support/fuzz.py for the property, the budgets and
+the ``fuzz`` marker); and two behaviours checked on their own: receiving 0
+bytes returns at once, and MSG_TRUNC never returns memory beyond the
+datagram.
 
 Every example runs on fresh sockets: a non-blocking AF_UNIX socketpair
 (so no call can wait).  Nothing leaves the machine.  On PyPy, the rules
@@ -117,10 +119,10 @@ def test_receiving_like_the_stdlib(fd_leak_check, budget, kind, method):
 
 
 def reported_receive(method, size, flags, buffer):
-    """The cases of the hot paths recv, recvfrom and recv_into that the
-    fuzzing found and that are reported (regression tests below): receiving
-    0 bytes, MSG_TRUNC, and a size below -2**63 (ValueError, where the
-    stdlib raises OverflowError first)."""
+    """The cases of the hot paths recv, recvfrom and recv_into where
+    cffisock's outcome is not the stdlib's and that the tests below check
+    on their own: receiving 0 bytes, MSG_TRUNC, and a size below -2**63
+    (ValueError, where the stdlib raises OverflowError first)."""
     if method == "recv_into":
         return size == 0 and isinstance(buffer, (bytearray, memoryview, array.array)) \
             and len(buffer) == 0
@@ -165,8 +167,8 @@ def test_recvfrom_of_zero_bytes_still_asks_the_kernel_like_the_stdlib(fd_leak_ch
                 b.recvfrom(0)
 
 
-#: Run in a child process: the bug reads past a C buffer, which may crash
-#: the interpreter (PyPy does) instead of failing one test.
+#: Run in a child process: a read past a C buffer may crash the
+#: interpreter (PyPy's does) instead of failing one test.
 MSG_TRUNC_CHILD = """
 import sys
 import cffisock

@@ -319,7 +319,8 @@ def stdlib_fromfd_outcome(fd):
     once another test reuses it."""
     before = live_fds()
     try:
-        result = outcome(stdlib_socket.fromfd, fd, stdlib_socket.AF_INET, stdlib_socket.SOCK_STREAM)
+        result = outcome(stdlib_socket.fromfd, fd, stdlib_socket.AF_INET,
+                         stdlib_socket.SOCK_STREAM)
     finally:
         for leaked in live_fds() - before:
             os.close(leaked)

@@ -1,5 +1,6 @@
 """Fuzzing the socket constructor against the stdlib: socket() with random
-families, types and protos, and with random descriptors (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
+families, types and protos, and with random descriptors (see
+support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
 
 Every example runs on fresh sockets; nothing leaves the machine.  On PyPy,
 the rules name CPython's outcome where PyPy's stdlib departs from it.

@@ -1,7 +1,7 @@
 """Fuzzing getsockopt and setsockopt against the stdlib: random levels,
-options, values and lengths (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).  Every example runs on a new socket
-on 127.0.0.1; options whose value the kernel changes by itself are left out.
-"""
+options, values and lengths (see support/fuzz.py for the property, the
+budgets and the ``fuzz`` marker). Every example runs on a new socket on
+127.0.0.1; options whose value the kernel changes by itself are left out."""
 
 import socket as stdlib
 

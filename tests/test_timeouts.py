@@ -330,7 +330,7 @@ def test_setdefaulttimeout_equals_stdlib(value):
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e300, 10**20, -1, "a"])
 def test_setdefaulttimeout_validates_like_settimeout(value):
-    # cffisock validates both the same way; test_conformance compares
+    # cffisock validates both the same way; test_socket_conformance.py compares
     # settimeout with the stdlib for these values.
     with cffisock.socket() as sock:
         expected = outcome(sock.settimeout, value)

@@ -1,6 +1,6 @@
 """Fuzzing timeouts against the stdlib: settimeout, setblocking and the
-module's default timeout with random values (see support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
-"""
+module's default timeout with random values (see support/fuzz.py for the
+property, the budgets and the ``fuzz`` marker)."""
 
 import socket as stdlib
 import sys

@@ -274,7 +274,7 @@ TIMEOUT = 5
 # ---------------------------------------------------------------- defaults
 
 
-# (The client defaults' values: test_tls.py, test_default_client_context_is_secure.)
+# (The client defaults' values: test_tls_context.py, test_default_client_context_is_secure.)
 
 
 def test_verification_is_not_dropped_silently_and_servers_refuse_old_versions():

@@ -240,8 +240,9 @@ READS_OF_EVERY_LENGTH = (
 def test_read_lengths_follow_the_stdlib_and_never_pass_the_buffer(ca, server_cert):
     """As CPython's _ssl: with a buffer, a length that is not positive or
     exceeds it means the whole buffer; without one, 0 reads nothing and a
-    negative length is a ValueError.  (recv_into(buffer, 50) on a 10-byte
-    buffer once asked OpenSSL for 50 bytes.)  PyPy's ssl is no reference:
+    negative length is a ValueError; no read asks OpenSSL for more than the
+    buffer holds (recv_into(buffer, 50) on a 10-byte buffer reads at most
+    10 bytes: the guard bytes show it).  PyPy's ssl is no reference:
     it clamps nbytes=2**70 to the buffer (and reads on), where CPython
     raises OverflowError."""
     sides = SIDES if platform.python_implementation() == "CPython" else ["cffisock"]

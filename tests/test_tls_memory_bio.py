@@ -28,7 +28,8 @@ def test_memory_bios_drive_a_handshake_with_the_stdlib(ca, server_cert):
     stdlib_context = server_context("stdlib", server_cert)
     client_in, client_out = tls.MemoryBIO(), tls.MemoryBIO()
     server_in, server_out = stdlib_ssl.MemoryBIO(), stdlib_ssl.MemoryBIO()
-    client = default_client_context(ca).wrap_bio(client_in, client_out, server_hostname="localhost")
+    client = default_client_context(ca).wrap_bio(client_in, client_out,
+                                                 server_hostname="localhost")
     server = stdlib_context.wrap_bio(server_in, server_out, server_side=True)
     done = [False, False]
     for _ in range(20):
@@ -78,10 +79,11 @@ def memory_pair(side, ca, server_cert):
 
 
 # ---------------------------------------------------------------- writes of nothing
-# A write of 0 bytes succeeds with 0 once the handshake is done.  Both
-# tests first make a write end in SSLWantReadError: cffisock once took that
-# stale outcome for the empty write's and raised it (memory BIOs) or waited
-# for it until the timeout (sockets; forever without one).
+# A write of 0 bytes succeeds with 0 once the handshake is done, whatever
+# the write before it ended in.  Both tests first make a write end in
+# SSLWantReadError: the empty write must not take that stale outcome for its
+# own, neither raising it (memory BIOs) nor waiting for it until the timeout
+# (sockets; forever without one).
 
 EMPTY_WRITE_SIDES = [
     pytest.param("stdlib", marks=pytest.mark.skipif(

@@ -8,8 +8,8 @@ HTTP client that raises its own error ``from`` it).  Right after the call,
 with the cycle alive, the memoryview must release and the bytearray must
 resize: either fails with BufferError while anything still holds an export
 of it, as a view that lives on in the frames of the traceback does.  Then
-the collector tears the cycle down, and must report nothing (CPython
-crashed there while a view was alive).
+the collector tears the cycle down, and must report nothing (CPython can
+crash there while a view is alive).
 
 Run as a script, in a child process (a crash is then a failed test, not a
 dead test run): ``python buffer_scenarios.py`` prints one JSON line per

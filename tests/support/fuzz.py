@@ -157,8 +157,8 @@ def free_after(call, buffer):
     alone -- is no longer exported right after the call, while the
     exception it raised, if any, is still alive with its traceback: the
     bytearray or array resizes, the memoryview releases (it is spent).  A
-    buffer view kept by a frame of the traceback fails here (CPython crashed
-    collecting one: tests/test_buffer_release.py).  PyPy tracks no exports,
+    buffer view kept by a frame of the traceback fails here (collecting one
+    can crash CPython: tests/test_buffer_release.py).  PyPy tracks no exports,
     so there the check passes whatever the call kept."""
     try:
         result = call()
@@ -333,8 +333,8 @@ def one_wrong(*choices):
     except at most one position from ``choices[i][1]`` (anything).
 
     For the calls whose argument checks run in another order than the
-    stdlib's when two arguments are wrong at once (reported; see
-    test_fuzz_methods.py): each example has one fault to find."""
+    stdlib's when two arguments are wrong at once (see
+    test_send_recv_fuzz.py): each example has one fault to find."""
     def with_wrong(position):
         return st.tuples(*[wrong if index == position else valid
                            for index, (valid, wrong) in enumerate(choices)])
