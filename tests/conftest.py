@@ -1,146 +1,25 @@
-"""Shared helpers for cffisock's tests.
+"""Fixtures shared by cffisock's tests.  Helpers live in ``support/``.
 
-The tests import the *installed* cffisock (there is no tests/__init__.py and
-pytest is run as ``pytest``, not ``python -m pytest``, so the source tree is
-not on sys.path).  Every socket is on loopback: 127.0.0.1, ::1, UNIX sockets
-or socketpair.
+The tests import the *installed* cffisock (there is no tests/__init__.py;
+pytest puts this directory, not the source tree, on sys.path, which is how
+``from support.loopback import ...`` works).  Every socket is on loopback:
+127.0.0.1, ::1, UNIX sockets or socketpair.
 """
 
 import contextlib
-import enum
-import gc
-import os
-import platform
-import signal
+import select
 import socket as stdlib_socket
+import socket
 import threading
 
 import pytest
 
 import cffisock
-
-
-def open_fds():
-    """Return the set of descriptors this process has open."""
-    return set(int(name) for name in os.listdir("/proc/self/fd"))
-
-
-def outcome(function, *args):
-    """What ``function(*args)`` did, in a form two socket modules share:
-    ``("returned", value)`` or ``("raised", exception class name, errno)``."""
-    try:
-        return ("returned", function(*args))
-    except Exception as exc:
-        return ("raised", type(exc).__name__, getattr(exc, "errno", None))
-
-
-def collect_stale_sockets():
-    """On PyPy, a socket() of the stdlib that fails on a given descriptor
-    leaves a half-built object holding the number, which closes it when
-    collected: maybe after the number was reused, by a later test or case
-    (seen: EBADF for cffisock two conformance cases later).  A test that
-    hands the stdlib descriptors calls this while the number is free."""
-    if platform.python_implementation() == "PyPy":
-        gc.collect()
-
-
-def same_outcome(operation):
-    """``(outcome of operation(stdlib socket module), outcome of
-    operation(cffisock))``: the stdlib is the reference."""
-    return outcome(operation, stdlib_socket), outcome(operation, cffisock)
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on (just released)."""
-    with stdlib_socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def decoy_at(number):
-    """Make descriptor ``number`` (just released by a closed socket) name a
-    new stdlib socketpair end holding b"decoy"; yield ``(decoy, decoy_peer)``
-    and close all three afterwards.  A call that still used the old number
-    would take the decoy's data or write to its peer (see receive_now)."""
-    first, second = stdlib_socket.socketpair()
-    decoy, decoy_peer = (second, first) if second.fileno() == number else (first, second)
-    try:
-        if decoy.fileno() != number:
-            os.dup2(decoy.fileno(), number, inheritable=False)
-        decoy_peer.sendall(b"decoy")
-        yield decoy, decoy_peer
-    finally:
-        if decoy.fileno() != number:
-            os.close(number)
-        decoy.close()
-        decoy_peer.close()
-
-
-def receive_now(sock):
-    """What ``sock`` has received already (b'' if nothing), without waiting."""
-    sock.setblocking(False)
-    try:
-        return sock.recv(100)
-    except BlockingIOError:
-        return b""
-
-
-@contextlib.contextmanager
-def sigalrm(handler, first, interval=0.0):
-    """SIGALRM to ``handler`` for the block, through setitimer: first after
-    ``first`` seconds, then every ``interval`` (0: once).  Afterwards the
-    timer is cancelled and the previous handler restored."""
-    previous = signal.signal(signal.SIGALRM, handler)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, first, interval)
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def recv_exactly(sock, size, max_calls=100000):
-    """Receive ``size`` bytes (fewer if the peer closes first)."""
-    chunks = []
-    received = 0
-    for _ in range(max_calls):
-        if received >= size:
-            break
-        chunk = sock.recv(min(size - received, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        received += len(chunk)
-    return b"".join(chunks)
-
-
-def normalise(value):
-    """Make a result comparable across the stdlib and cffisock: enum members
-    become ``(class name, member name, value)``, so a plain int where the
-    stdlib gives an AddressFamily member is a difference."""
-    if isinstance(value, enum.Enum):
-        return (type(value).__name__, value.name, int(value))
-    if isinstance(value, (tuple, list)):
-        return type(value)(normalise(item) for item in value)
-    return value
-
-
-def ipv6_loopback_works():
-    """True if this machine can bind and connect on ::1."""
-    try:
-        with cffisock.socket(cffisock.AF_INET6) as server:
-            server.bind(("::1", 0))
-            server.listen()
-            with cffisock.create_connection(server.getsockname()[:2], timeout=5):
-                return True
-    except OSError:
-        return False
-
-
-requires_ipv6 = pytest.mark.skipif(
-    not ipv6_loopback_works(),
-    reason="this machine has no working IPv6 loopback (::1)")
+from support.concurrency import BackgroundCall
+from support.descriptors import open_fds
+from support.loopback import FAMILIES, cffisock_listener, loopback_address
+from support.patching import STDLIB_SOCKET
+from support.tls import ThreadedServer, echo, server_context
 
 
 @pytest.fixture(scope="module")
@@ -184,31 +63,6 @@ def connected_pair(tcp_listener):
         yield client, server_side
 
 
-class BackgroundCall(threading.Thread):
-    """``function(*args)`` running in a daemon thread; ``result()`` joins it
-    (bounded) and returns its value or re-raises its exception."""
-
-    def __init__(self, function, args):
-        super().__init__(daemon=True)
-        self._call = (function, args)
-        self._value = None
-        self._error = None
-
-    def run(self):
-        function, args = self._call
-        try:
-            self._value = function(*args)
-        except BaseException as exc:  # handed to the test by result()
-            self._error = exc
-
-    def result(self, timeout=10):
-        self.join(timeout)
-        assert not self.is_alive(), "background call still running after %s s" % timeout
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 @pytest.fixture
 def background():
     """``background(function, *args)`` starts a BackgroundCall; every call
@@ -226,3 +80,125 @@ def background():
         call.join(10)
     assert not [call for call in calls if call.is_alive()], \
         "background threads still running after the test"
+
+
+@pytest.fixture
+def saturated_listener():
+    """The address of a listener (backlog 0) whose accept queue is full, so
+    that a further connect to it blocks: the kernel drops its SYN."""
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(cffisock.socket())
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        address = server.getsockname()
+        for _ in range(8):
+            probe = stack.enter_context(stdlib_socket.socket())
+            probe.setblocking(False)
+            probe.connect_ex(address)
+            _, writable, _ = select.select([], [probe], [], 0.2)
+            if not writable:
+                break  # this connect is held back: the queue is full
+        else:
+            pytest.skip("this kernel completes connects to a listener whose "
+                        "accept queue is full, so connect never blocks here")
+        yield address
+
+
+@pytest.fixture
+def echo_server(server_cert):
+    """A stdlib server on 127.0.0.1 that echoes one connection."""
+    context = server_context("stdlib", server_cert, alpn=["h2", "http/1.1"])
+    with ThreadedServer(echo, context, timeout=20) as server:
+        yield server
+
+
+@pytest.fixture
+def released():
+    """An Event a server handler waits on; set when the test ends."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+@pytest.fixture(params=FAMILIES)
+def family(request):
+    """The family under test, as cffisock's constant (AF_INET, AF_INET6 on
+    ::1, AF_UNIX); tests parametrize it indirectly by name."""
+    return getattr(cffisock, request.param)
+
+
+@pytest.fixture
+def stdlib_listener(family, tmp_path):
+    """A listening stdlib stream socket on loopback (10 s timeout)."""
+    with stdlib_socket.socket(family) as listener:
+        listener.bind(loopback_address(family, tmp_path))
+        listener.listen()
+        listener.settimeout(10)
+        yield listener
+
+
+@pytest.fixture
+def stream_pair(stdlib_listener):
+    """``(sock, peer)``: a non-blocking cffisock stream socket connected to
+    a stdlib socket (10 s timeout)."""
+    with cffisock.socket(stdlib_listener.family) as sock:
+        sock.settimeout(10)
+        sock.connect(stdlib_listener.getsockname())
+        sock.setblocking(False)
+        peer, _ = stdlib_listener.accept()
+        with peer:
+            peer.settimeout(10)
+            yield sock, peer
+
+
+@pytest.fixture
+def accepted_pair(family, tmp_path):
+    """``(conn, client)``: a non-blocking cffisock socket that a cffisock
+    listener accepted from a stdlib client (10 s timeout)."""
+    with cffisock_listener(family, tmp_path) as listener, stdlib_socket.socket(family) as client:
+        client.settimeout(10)
+        client.connect(listener.getsockname())
+        conn, _ = listener.accept()
+        with conn:
+            conn.setblocking(False)
+            yield conn, client
+
+
+@pytest.fixture
+def datagram_pair(family, tmp_path):
+    """``(sock, peer)``: a bound non-blocking cffisock datagram socket and a
+    bound stdlib one connected to it (10 s timeout) in the same family."""
+    with cffisock.socket(family, cffisock.SOCK_DGRAM) as sock, \
+            stdlib_socket.socket(family, stdlib_socket.SOCK_DGRAM) as peer:
+        sock.bind(loopback_address(family, tmp_path, "sock.sock"))
+        sock.setblocking(False)
+        peer.bind(loopback_address(family, tmp_path, "peer.sock"))
+        peer.connect(sock.getsockname())
+        peer.settimeout(10)
+        yield sock, peer
+
+
+@pytest.fixture
+def left_unpatched():
+    """The test leaves the stdlib's socket class in the stdlib module."""
+    yield
+    assert stdlib_socket.socket is STDLIB_SOCKET, "the test left the socket module patched"
+
+
+@pytest.fixture
+def default_timeouts():
+    """Both modules' default timeouts are None again after the test."""
+    yield
+    stdlib_socket.setdefaulttimeout(None)
+    cffisock.setdefaulttimeout(None)
+
+
+@pytest.fixture
+def patched_socket(default_timeouts):
+    """The test runs under the patch, with a default timeout of 10 s (given
+    to the stdlib before the patch, which carries it over) bounding every
+    socket the stdlib clients and servers make."""
+    stdlib_socket.setdefaulttimeout(10)
+    with cffisock.patched():
+        yield
+

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import cffisock
-from conftest import requires_ipv6
+from support.loopback import requires_ipv6
 
 
 def udp_pair(family=cffisock.AF_INET, host="127.0.0.1"):
@@ -200,7 +200,8 @@ def test_sendmmsg_on_a_connected_socket_takes_none_for_the_address(pair):
 
 def sendto_error(data, address):
     """The exception type cffisock's sendto raises (its errors are held to
-    the stdlib's by test_conformance.py)."""
+    the stdlib's by test_socket_conformance.py and
+    test_addresses_conformance.py)."""
     with cffisock.socket(cffisock.AF_INET, cffisock.SOCK_DGRAM) as sock:
         try:
             sock.sendto(data, address)

@@ -7,9 +7,9 @@ paths that raise (timeout, EAGAIN, EBADF after close, a bad argument),
 with the exception kept in a reference cycle; right afterwards the buffer
 must be free (it resizes, the memoryview releases) and collecting the cycle
 must be clean.  The scenarios (``support/buffer_scenarios.py``) run in one
-child process, so that a crash (CPython crashed tearing down a memoryview
-that a view in a traceback still held) fails these tests instead of
-killing the run.  The stdlib runs them too, as the control.
+child process, so that a crash (CPython can crash tearing down a
+memoryview that a view in a traceback still holds) fails these tests
+instead of killing the run.  The stdlib runs them too, as the control.
 
 Which callables take a buffer is an explicit table, held to the public API
 by introspection: a new public callable that is in neither table fails

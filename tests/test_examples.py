@@ -2,19 +2,16 @@
 loopback: each server serves one client, which must get its greeting back."""
 
 import ast
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import cffisock
-from conftest import requires_ipv6
+from support.cli import ENV
+from support.loopback import requires_ipv6
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-ENV = dict(os.environ,
-           PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))
 
 
 def run_example_pair(server_name, client_name, server_host, client_host):

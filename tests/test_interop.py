@@ -1,4 +1,6 @@
-"""cffisock and the stdlib's ``socket`` as independent peers of each other.
+"""cffisock and the stdlib's ``socket`` as independent peers of each other,
+and one descriptor handed from either module's socket to the other's
+(``detach()``, for code that insists on a real ``socket.socket``).
 
 Each transfer runs the server in a thread (joined with a timeout) and gives
 every socket a 10 s timeout, so a broken peer fails the test instead of
@@ -8,13 +10,13 @@ hanging it.  Every address is on loopback or in tmp_path.
 import contextlib
 import hashlib
 import os
-import selectors
 import socket as stdlib_socket
 
 import pytest
 
 import cffisock
-from conftest import recv_exactly, requires_ipv6
+from support.loopback import recv_exactly, requires_ipv6
+
 
 SIZE = 4 << 20
 PAYLOAD = os.urandom(SIZE)
@@ -171,14 +173,3 @@ def test_detached_descriptor_keeps_working_in_the_other_module(make_pair, from_m
         peer.sendall(b"peer answers")
         assert recv_exactly(adopted, 12) == b"peer answers"
     assert original.fileno() == -1
-
-
-def test_stdlib_selectors_watch_a_cffisock_socket(connected_pair):
-    client, server_side = connected_pair
-    with selectors.DefaultSelector() as selector:
-        selector.register(server_side, selectors.EVENT_READ)
-        assert selector.select(timeout=0) == []
-        client.sendall(b"ready")
-        events = selector.select(timeout=10)
-        assert [key.fileobj for key, _ in events] == [server_side]
-    assert server_side.recv(5) == b"ready"

@@ -13,7 +13,8 @@ import time
 import pytest
 
 import cffisock
-from conftest import recv_exactly, same_outcome
+from support.comparison import same_outcome
+from support.loopback import recv_exactly
 
 MODES = ["r", "w", "rb", "wb", "rwb", "rw"]
 
@@ -31,8 +32,9 @@ def socket_pair(mod, stack):
     return first, second
 
 
-def on_pair(story):
-    """``mod -> story(first, second, stack)`` on a fresh socket pair."""
+def on_blocking_pair(story):
+    """``mod -> story(first, second, stack)`` on a fresh blocking socket pair
+    (socket_pair: files read from it wait, bounded by its timeout)."""
     def run(mod):
         with contextlib.ExitStack() as stack:
             first, second = socket_pair(mod, stack)
@@ -61,7 +63,7 @@ def test_mode_gives_the_stdlibs_kind_of_file(mode):
     def shape(first, second, stack):
         return file_shape(stack.enter_context(first.makefile(mode)))
 
-    reference, result = same_outcome(on_pair(shape))
+    reference, result = same_outcome(on_blocking_pair(shape))
     assert result == reference
     assert result[0] == "returned"
 
@@ -71,7 +73,7 @@ def test_unbuffered_binary_file_is_the_raw_socket_io(mode):
     def shape(first, second, stack):
         return file_shape(stack.enter_context(first.makefile(mode, buffering=0)))
 
-    reference, result = same_outcome(on_pair(shape))
+    reference, result = same_outcome(on_blocking_pair(shape))
     assert result == reference
     assert result[1][1] is True  # an io.RawIOBase
 
@@ -90,7 +92,7 @@ def test_unbuffered_text_file_raises_valueerror(mode):
 @pytest.mark.parametrize("mode", ["x", "a", "rt", "r+", "wt", "rbx"])
 def test_invalid_mode_raises_valueerror_like_the_stdlib(mode):
     reference, result = same_outcome(
-        on_pair(lambda first, second, stack: first.makefile(mode)))
+        on_blocking_pair(lambda first, second, stack: first.makefile(mode)))
     assert result == reference
     assert result[:2] == ("raised", "ValueError")
 
@@ -104,7 +106,7 @@ def test_buffering_sizes_all_carry_the_data(buffering):
         writer.flush()
         return reader.readline()
 
-    reference, result = same_outcome(on_pair(round_trip))
+    reference, result = same_outcome(on_blocking_pair(round_trip))
     assert result == reference == ("returned", b"x" * 100 + b"\n")
 
 
@@ -178,7 +180,7 @@ def test_text_reading_options_like_the_stdlib(options, data):
         f = stack.enter_context(first.makefile("r", **options))
         return f.encoding, f.errors, f.readlines()
 
-    reference, result = same_outcome(on_pair(read_text))
+    reference, result = same_outcome(on_blocking_pair(read_text))
     assert result == reference
     assert result[0] == "returned"
 
@@ -199,7 +201,7 @@ def test_text_writing_options_like_the_stdlib(options, text):
         first.shutdown(stdlib_socket.SHUT_WR)
         return recv_exactly(second, 1 << 16)
 
-    reference, result = same_outcome(on_pair(write_text))
+    reference, result = same_outcome(on_blocking_pair(write_text))
     assert result == reference
     assert result[0] == "returned" and result[1]
 
@@ -212,7 +214,7 @@ def test_text_encoding_error_raises_like_the_stdlib():
         finally:
             f.detach().detach().close()  # drop the unflushed text quietly
 
-    reference, result = same_outcome(on_pair(write_text))
+    reference, result = same_outcome(on_blocking_pair(write_text))
     assert result == reference
     assert result[:2] == ("raised", "UnicodeEncodeError")
 
@@ -297,7 +299,7 @@ def closing_a_file_twice(first, second, stack):
     close_socket_first, close_file_first, two_files, closing_a_file_twice,
 ], ids=lambda story: story.__name__)
 def test_socket_and_files_share_the_descriptor_like_the_stdlib(story):
-    reference, result = same_outcome(on_pair(story))
+    reference, result = same_outcome(on_blocking_pair(story))
     assert result == reference
     assert result[0] == "returned"
     assert result[1][-1] is False  # closed once the socket and its files are
@@ -317,7 +319,7 @@ def test_file_fileno_is_the_sockets_until_closed(mode, buffering):
             return same, "ValueError"
         return same, "no error"
 
-    reference, result = same_outcome(on_pair(filenos))
+    reference, result = same_outcome(on_blocking_pair(filenos))
     assert result == reference == ("returned", (True, "ValueError"))
 
 
@@ -329,7 +331,7 @@ def test_raw_file_name_and_mode_like_the_stdlib(mode):
         raw.close()
         return before, raw.name, raw.closed
 
-    reference, result = same_outcome(on_pair(names))
+    reference, result = same_outcome(on_blocking_pair(names))
     assert result == reference
     assert result[0] == "returned"
 
@@ -348,13 +350,13 @@ def test_closed_raw_file_refuses_operations_like_the_stdlib(operation):
         raw.close()
         return operation(raw)
 
-    reference, result = same_outcome(on_pair(on_closed))
+    reference, result = same_outcome(on_blocking_pair(on_closed))
     assert result == reference
     assert result[:2] == ("raised", "ValueError")
 
 
 def test_write_only_file_refuses_reading_like_the_stdlib():
-    reference, result = same_outcome(on_pair(
+    reference, result = same_outcome(on_blocking_pair(
         lambda first, second, stack:
             stack.enter_context(first.makefile("wb", buffering=0)).read(1)))
     assert result == reference
@@ -382,7 +384,7 @@ def read_after_timeout(first, second, stack):
 
 
 def test_timeout_during_read_makes_later_reads_fail_like_the_stdlib():
-    reference, result = same_outcome(on_pair(read_after_timeout))
+    reference, result = same_outcome(on_blocking_pair(read_after_timeout))
     assert result == reference
     first_error, second_error, third_error = result[1]
     assert first_error[0] == stdlib_socket.timeout.__name__
@@ -409,7 +411,7 @@ def test_non_blocking_raw_read_without_data_returns_none(operation):
         first.setblocking(False)
         return operation(stack.enter_context(first.makefile("rb", buffering=0)))
 
-    reference, result = same_outcome(on_pair(read_nothing))
+    reference, result = same_outcome(on_blocking_pair(read_nothing))
     assert result == reference == ("returned", None)
 
 
@@ -419,7 +421,7 @@ def test_non_blocking_buffered_read_without_data_like_the_stdlib():
         f = stack.enter_context(first.makefile("rb"))
         return f.read(10), f.read1(10)
 
-    reference, result = same_outcome(on_pair(read_nothing))
+    reference, result = same_outcome(on_blocking_pair(read_nothing))
     assert result == reference
 
 
@@ -434,7 +436,7 @@ def test_non_blocking_raw_write_on_a_full_socket_returns_none():
                 return None
         return "never full"
 
-    reference, result = same_outcome(on_pair(write_when_full))
+    reference, result = same_outcome(on_blocking_pair(write_when_full))
     assert result == reference == ("returned", None)
 
 

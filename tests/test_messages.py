@@ -8,7 +8,8 @@ import struct
 import pytest
 
 import cffisock
-from conftest import ipv6_loopback_works, open_fds
+from support.descriptors import open_fds
+from support.loopback import ipv6_loopback_works
 
 
 @pytest.mark.parametrize("length", [0, 1, 4, 7, 16, 1000])

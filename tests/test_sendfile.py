@@ -9,7 +9,7 @@ import threading
 import pytest
 
 import cffisock
-from conftest import recv_exactly
+from support.loopback import recv_exactly
 
 PAYLOAD = bytes(range(256)) * 4096 + b"tail"  # 1 MiB + 4 bytes
 

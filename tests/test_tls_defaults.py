@@ -1,5 +1,5 @@
 """TLS defaults at least as strict as the newest stdlib's, compared field by
-field with the running interpreter's ``ssl``.
+field with the running interpreter's ``ssl``, and secure where it counts.
 
 The four contexts code gets without configuring anything --
 ``SSLContext(PROTOCOL_TLS_CLIENT)``, ``SSLContext(PROTOCOL_TLS_SERVER)``,
@@ -9,28 +9,47 @@ options, verify flags, verify mode, host name checks and version bounds,
 except where cffisock is deliberately stricter.  Each such difference is
 named below (``DELIBERATE``) and in the README; the test applies exactly
 those to the stdlib's values and then wants equality.
+
+Secure defaults: a client context from ``create_default_context()`` verifies
+the chain and the host name, refuses anything below TLS 1.2 (a TLS 1.1
+server is refused in the handshake), and has compression and renegotiation
+off -- an ``openssl s_server`` that asks for a renegotiation in the middle
+of a TLS 1.2 connection gets a no_renegotiation alert and the connection
+ends with an SSLError (the same peer renegotiates with a context that allows
+it, which shows the peer really asked).
 """
 
 import os
-import platform
-import shutil
 import socket as stdlib_socket
 import ssl as stdlib_ssl
 import subprocess
 import sys
+import time
+import warnings
 
 import pytest
 
 import cffisock
 from cffisock import tls
-from tls_helpers import ThreadedServer, ca_text
+from support.comparison import ON_PYPY
+from support.loopback import free_port, recv_exactly
+from support.openssl import OPENSSL, requires_openssl_cli, stop, wait_for_output
+from support.tls import (
+    ThreadedServer,
+    ca_text,
+    client_context,
+    connect,
+    read_until_eof,
+    server_context,
+    write_pem,
+)
+
 
 #: CPython 3.10+'s PY_SSL_DEFAULT_CIPHER_STRING (Modules/_ssl.c), which
 #: cffisock sets on every version.
 NEWEST_CIPHERS = ("@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL"
                   ":!aDSS:!SHA1:!AESCCM")
 OLDER_STDLIB = sys.version_info < (3, 10)  # CPython 3.9 and PyPy 3.9
-ON_PYPY = platform.python_implementation() == "PyPy"
 
 CONTEXTS = {
     "SSLContext(PROTOCOL_TLS_CLIENT)": lambda ssl: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
@@ -225,56 +244,6 @@ def test_create_default_context_writes_keys_where_sslkeylogfile_says(tmp_path):
         assert theirs == (expected if not ON_PYPY else "absent")
 
 
-# ---------------------------------------------------------------- host names
-
-
-@pytest.fixture(scope="module")
-def common_name_only(tmp_path_factory):
-    """A CA and a certificate for CN=localhost with no subjectAltName."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command (to make a certificate without SAN) is missing")
-    directory = tmp_path_factory.mktemp("cn-only")
-    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-
-    def openssl(*arguments):
-        subprocess.run(["openssl", *arguments], cwd=str(directory), check=True,
-                       capture_output=True, timeout=60)
-
-    openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=CN-only CA", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    openssl("req", *key, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost")
-    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "2")
-    return directory
-
-
-@pytest.mark.parametrize("checks_common_name", [True, False])
-def test_hostname_checks_common_name_decides_a_certificate_without_san(common_name_only,
-                                                                        checks_common_name):
-    server = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
-    server.load_cert_chain(str(common_name_only / "leaf.pem"), str(common_name_only / "leaf.key"))
-    outcomes = {}
-    for side, socket_module, module in (("stdlib", stdlib_socket, stdlib_ssl),
-                                        ("cffisock", cffisock, tls)):
-        client = module.SSLContext(module.PROTOCOL_TLS_CLIENT)
-        client.load_verify_locations(str(common_name_only / "ca.pem"))
-        assert client.hostname_checks_common_name is True  # the default
-        client.hostname_checks_common_name = checks_common_name
-        assert client.hostname_checks_common_name is checks_common_name
-        with ThreadedServer(lambda conn: conn.recv(1), server) as threaded:
-            raw = socket_module.create_connection(threaded.address, timeout=10)
-            try:
-                with client.wrap_socket(raw, server_hostname="localhost") as sock:
-                    sock.sendall(b"x")
-                    outcomes[side] = "verified"
-            except stdlib_ssl.SSLCertVerificationError as exc:
-                outcomes[side] = exc.verify_code
-            finally:
-                raw.close()
-    assert outcomes["cffisock"] == outcomes["stdlib"]
-    assert (outcomes["cffisock"] == "verified") is checks_common_name
-
-
 # ---------------------------------------------------------------- stream sockets only
 
 
@@ -296,3 +265,102 @@ def test_the_platform_is_what_the_comparison_assumes():
     """The version rule above keys on the interpreter's version: PyPy's ssl
     follows CPython 3.9's defaults, as its version says."""
     assert OLDER_STDLIB or not ON_PYPY
+
+
+#: Every hostile exchange must end well within this (the socket timeout).
+TIMEOUT = 5
+
+
+# ---------------------------------------------------------------- defaults
+
+
+# (The client defaults' values: test_tls_context.py, test_default_client_context_is_secure.)
+
+
+def test_verification_is_not_dropped_silently_and_servers_refuse_old_versions():
+    context = tls.create_default_context()
+    assert context.options & tls.OP_NO_SSLv3
+    # Turning verification off takes turning host name checks off first.
+    with pytest.raises(ValueError):
+        context.verify_mode = tls.CERT_NONE
+    assert context.verify_mode == tls.CERT_REQUIRED
+    # A client SSLObject that checks host names needs one.
+    with pytest.raises(ValueError, match="server_hostname"):
+        context.wrap_bio(tls.MemoryBIO(), tls.MemoryBIO())
+    server = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    assert server.minimum_version == tls.TLSVersion.TLSv1_2
+    assert server.options & tls.OP_NO_RENEGOTIATION
+
+
+def test_a_tls_1_1_server_is_refused_by_the_default_client(ca, server_cert, fd_leak_check):
+    old = server_context("stdlib", server_cert)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # TLS 1.1 is, indeed
+        old.minimum_version = old.maximum_version = stdlib_ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("ALL:@SECLEVEL=0")  # OpenSSL 3 needs level 0 for TLS 1.1
+    with ThreadedServer(lambda conn: None, old) as server:
+        with pytest.raises(tls.SSLError) as info:
+            connect("cffisock", client_context("cffisock", ca), server.address)
+    assert info.value.reason in ("UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION",
+                                 "NO_PROTOCOLS_AVAILABLE"), info.value
+
+
+def test_a_connection_uses_no_compression(ca, server_cert, fd_leak_check):
+    with ThreadedServer(read_until_eof, server_context("stdlib", server_cert)) as server:
+        with connect("cffisock", client_context("cffisock", ca), server.address) as sock:
+            assert sock.compression() is None
+            assert sock.version() in ("TLSv1.2", "TLSv1.3")
+
+
+# ---------------------------------------------------------------- renegotiation
+
+
+def renegotiation_outcome(context, pem, reply):
+    """Connect to ``openssl s_server -tls1_2`` with ``context`` and let the
+    server ask for a renegotiation ('R' on its standard input: with a
+    request for a client certificate, so that a refusal ends the
+    connection); then send it a line and read the next one, which the
+    server sends only if ``reply``.  Return what happened, and how many
+    renegotiations the client made."""
+    for _ in range(5):
+        port = free_port()
+        server = subprocess.Popen(
+            [OPENSSL, "s_server", "-accept", "127.0.0.1:%d" % port, "-cert", pem,
+             "-key", pem, "-tls1_2", "-naccept", "1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            if not wait_for_output(server, b"ACCEPT"):
+                continue
+            with connect("cffisock", context, ("127.0.0.1", port), timeout=TIMEOUT) as sock:
+                assert sock.version() == "TLSv1.2"
+                server.stdin.write(b"R\n")  # SSL_renegotiate: a HelloRequest
+                server.stdin.flush()
+                try:
+                    sock.sendall(b"after\n")
+                    assert wait_for_output(server, b"after")
+                    if reply:
+                        server.stdin.write(b"reply\n")
+                        server.stdin.flush()
+                    # The client's read meets the HelloRequest.
+                    received = recv_exactly(sock, 6)
+                except tls.SSLError as exc:
+                    return ("raised", type(exc), exc.reason)
+                return ("returned", received, context.session_stats()["connect_renegotiate"])
+        finally:
+            stop(server)
+    pytest.fail("openssl s_server did not start on 127.0.0.1")
+
+
+@requires_openssl_cli
+def test_a_server_requested_renegotiation_is_refused(ca, server_cert, tmp_path, fd_leak_check):
+    pem = write_pem(tmp_path, "server.pem", server_cert.private_key_and_cert_chain_pem)
+    # The client answers the HelloRequest with a no_renegotiation alert; the
+    # server gives up with a handshake_failure alert: an SSLError, at once.
+    start = time.monotonic()
+    refused = renegotiation_outcome(client_context("cffisock", ca), pem, reply=False)
+    assert refused == ("raised", tls.SSLError, "SSLV3_ALERT_HANDSHAKE_FAILURE")
+    assert time.monotonic() - start < TIMEOUT
+    # The control: allowed, the same peer renegotiates and goes on talking.
+    allowing = client_context("cffisock", ca)
+    allowing.options &= ~tls.OP_NO_RENEGOTIATION
+    assert renegotiation_outcome(allowing, pem, reply=True) == ("returned", b"reply\n", 1)

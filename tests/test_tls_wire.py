@@ -31,7 +31,7 @@ import cffisock
 from cffisock import tls
 from support.introspection import public_members
 from support.relay import Relay, shares_a_window
-from tls_helpers import client_context, server_context
+from support.tls import client_context, server_context
 
 MARKER = os.urandom(64 << 10)
 DIGEST = hashlib.sha256(MARKER).digest()

@@ -12,7 +12,6 @@ stubs; this file runs that program.
 
 import ast
 import inspect
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,11 +22,11 @@ import pytest
 
 import cffisock
 from cffisock import _legacy_ssl, tls
+from support.cli import ENV
 from support.introspection import public_members, public_module_names
 
 PACKAGE = Path(cffisock.__file__).resolve().parent
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "typed_client.py"
-ENV = dict(os.environ, PYTHONPATH=str(PACKAGE.parent))
 VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 

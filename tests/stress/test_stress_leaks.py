@@ -21,8 +21,8 @@ import warnings
 import pytest
 
 import cffisock
-from conftest import open_fds
-from stress_support import (
+from support.descriptors import open_fds
+from support.stress import (
     MIB,
     descriptor_count,
     no_delay,
@@ -324,14 +324,14 @@ TIMED_OUT_READS = scaled(2000, 100)
 #: each turned into the application's own exception (``raise ... from``),
 #: which is kept in a reference cycle, as an HTTP client's error is, with
 #: the collector running throughout.  Prints "survived" and the number of
-#: rounds; a buffer view kept by the traceback crashed CPython here.
+#: rounds; a buffer view kept by the traceback would crash CPython here.
 HELD_BUFFERS_CHILD = """
 import gc, os, sys
 sys.path[:0] = [os.path.dirname(sys.argv[1]), sys.argv[1]]
 import trustme
-from conftest import BackgroundCall
-from stress_support import tls_contexts, tls_pair
-from tls_helpers import SOCKET_MODULES
+from support.concurrency import BackgroundCall
+from support.stress import tls_contexts, tls_pair
+from support.tls import SOCKET_MODULES
 
 side, kind, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
 module = SOCKET_MODULES[side]
@@ -375,11 +375,12 @@ print("survived", count)
 @pytest.mark.parametrize("kind", ["plain", "TLS"])
 @pytest.mark.parametrize("side", ["stdlib", "cffisock"])
 def test_read_timeouts_kept_as_application_errors_crash_nothing(tmp_path, side, kind):
-    """The issue's crash, under load: thousands of timed-out buffered reads
-    whose exceptions live on in reference cycles until the collector takes
-    them.  The child must survive with nothing on standard error (an
-    "Exception ignored" from a memoryview's teardown would show there); the
-    stdlib, the reference, runs it too."""
+    """Buffer views released under load: thousands of timed-out buffered
+    reads whose exceptions live on in reference cycles until the collector
+    takes them (a view kept by a traceback crashes CPython there).  The
+    child must survive with nothing on standard error (an "Exception
+    ignored" from a memoryview's teardown would show there); the stdlib,
+    the reference, runs it too."""
     tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     started = time.monotonic()
     child = subprocess.run(

@@ -17,7 +17,7 @@ import time
 import pytest
 
 import cffisock
-from stress_support import descriptor_count, descriptor_limit, report, scaled
+from support.stress import descriptor_count, descriptor_limit, report, scaled
 
 pytestmark = pytest.mark.stress
 

@@ -47,8 +47,10 @@ import time
 import pytest
 
 import cffisock
-from conftest import decoy_at, outcome, receive_now, recv_exactly
-from stress_support import (
+from support.comparison import outcome
+from support.descriptors import decoy_at
+from support.loopback import receive_now, recv_exactly
+from support.stress import (
     MIB,
     pattern,
     report,

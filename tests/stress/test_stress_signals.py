@@ -22,10 +22,10 @@ import time
 import pytest
 
 import cffisock
-from conftest import recv_exactly
-from stress_support import (
+from support.concurrency import Interrupted
+from support.loopback import recv_exactly
+from support.stress import (
     MIB,
-    Interrupted,
     pattern,
     quiet,
     report,

@@ -46,15 +46,15 @@ class Side:
     side for them."""
 
     def __init__(self, name, ca, leaf):
-        import tls_helpers
+        from support import tls as tls_support
 
         self.name = name
         self.ca = ca
         self.leaf = leaf
-        self.socket = tls_helpers.SOCKET_MODULES[name]
-        self.ssl = tls_helpers.SSL_MODULES[name]
-        self.server_context = tls_helpers.server_context(name, leaf)
-        self.client_context = tls_helpers.client_context(name, ca)
+        self.socket = tls_support.SOCKET_MODULES[name]
+        self.ssl = tls_support.SSL_MODULES[name]
+        self.server_context = tls_support.server_context(name, leaf)
+        self.client_context = tls_support.client_context(name, ca)
 
     def exception(self, name):
         for module in (self.socket, self.ssl, builtins):

@@ -8,8 +8,8 @@ HTTP client that raises its own error ``from`` it).  Right after the call,
 with the cycle alive, the memoryview must release and the bytearray must
 resize: either fails with BufferError while anything still holds an export
 of it, as a view that lives on in the frames of the traceback does.  Then
-the collector tears the cycle down, and must report nothing (CPython
-crashed there while a view was alive).
+the collector tears the cycle down, and must report nothing (CPython can
+crash there while a view is alive).
 
 Run as a script, in a child process (a crash is then a failed test, not a
 dead test run): ``python buffer_scenarios.py`` prints one JSON line per
@@ -25,7 +25,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.dirname(HERE)]  # support/ and tests/ (tls_helpers)
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # support/ and tests/ (support.tls)
 
 import buffer_calls_socket  # noqa: E402,F401 (registers its scenarios)
 import buffer_calls_tls  # noqa: E402,F401 (registers its scenarios)

@@ -1,155 +1,50 @@
-"""Fuzzing the module functions against the stdlib: inet_*, the byte-order
-functions, getaddrinfo, getnameinfo, gethostbyname(_ex), services,
-protocols, CMSG_LEN/CMSG_SPACE, the if_* functions and the default timeout
-(see fuzz_helpers for the property and the budgets).
+"""Fuzzing the resolver against the stdlib: getaddrinfo, getnameinfo,
+gethostbyname(_ex), services, protocols and the if_* functions (see
+support/fuzz.py for the property, the budgets and the ``fuzz`` marker).
 
 No lookup leaves the machine: getaddrinfo always has AI_NUMERICHOST among
 its random flags, getnameinfo NI_NUMERICHOST and NI_NUMERICSERV (its host is
 parsed with AI_NUMERICHOST by both modules), and gethostbyname(_ex) get only
-the hosts of fuzz_helpers.hosts (numeric, /etc/hosts, unresolvable).  The
+the hosts of support.fuzz.hosts (numeric, /etc/hosts, unresolvable).  The
 services and protocols databases are files ("services: db files").
 
 cffisock's documented differences are the expected outcome where they
 apply (a NUL in a getaddrinfo host or port: ValueError; a getnameinfo port,
 flowinfo or scope id out of range: OverflowError; if_indextoname beyond
-2**32-1: OverflowError; htons/ntohs beyond 16 bits on 3.9: OverflowError),
-and on PyPy the rules name CPython's outcome where PyPy's stdlib departs.
+2**32-1: OverflowError), and on PyPy the rules name CPython's outcome where
+PyPy's stdlib departs.
 """
 
 import socket as stdlib
 import sys
 import time
-import warnings
 
 import pytest
 from hypothesis import strategies as st
 
 import cffisock
-from fuzz_helpers import (
-    ON_PYPY,
+from support.comparison import ON_PYPY, without_scope
+from support.fuzz import (
     Instead,
     UNRESOLVABLE,
-    as_cpython_keeps,
+    anything,
     assert_like_the_stdlib,
     budgets,
+    call,
     fuzz,
     hosts,
     in_c_int,
     integers,
-    ipv4_texts,
     ipv6_texts,
     not_integers,
-    timeout_rule,
+    texts,
 )
-from test_conformance import Index
+
+
+pytestmark = pytest.mark.fuzz
+
 
 IDNA_ERRORS = ("UnicodeError", "UnicodeEncodeError")
-
-def call(name, *args):
-    """The operation ``module.name(*args)``."""
-    return lambda module: getattr(module, name)(*args)
-
-
-def texts():
-    """Text of every kind: address-like, any Unicode, lone surrogates, NUL."""
-    return st.one_of(
-        ipv4_texts(), ipv6_texts(),
-        st.text(alphabet="0123456789abcdefx.:%[] \0", max_size=45),
-        st.text(max_size=30),
-        st.sampled_from(["\udcff", "\ud800", "1.2.3.4\0", "::1\0x", ""]),
-    )
-
-
-def anything():
-    """Objects of the wrong types for most arguments."""
-    return st.one_of(not_integers(), st.binary(max_size=8),
-                     st.sampled_from([bytearray(b"1"), memoryview(b"\1\2\3\4"), object()]))
-
-
-# -- inet_aton, inet_ntoa, inet_pton, inet_ntop --------------------------------------------
-
-FAMILIES = st.one_of(st.sampled_from([cffisock.AF_INET, cffisock.AF_INET6]), integers())
-
-
-def text_rule(text):
-    if not ON_PYPY or not isinstance(text, str):
-        return None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return Instead("UnicodeEncodeError", "PyPy passes a lone surrogate on")
-    if "\0" in text:
-        return Instead("ValueError", "PyPy ignores what follows a NUL, CPython raises")
-    return None
-
-
-def family_rule(family, unknown, argument_ok):
-    """PyPy: an unknown family is OSError without errno, one beyond a C int
-    too; CPython raises ``unknown`` (with EAFNOSUPPORT) and OverflowError
-    (the other argument ``argument_ok``)."""
-    if not (ON_PYPY and isinstance(family, int)) or family in (cffisock.AF_INET,
-                                                              cffisock.AF_INET6):
-        return None
-    if not in_c_int(family):
-        return Instead("OverflowError", "PyPy raises OSError for a family beyond a C int")
-    if not argument_ok:
-        return None
-    return Instead(unknown, "PyPy raises OSError without errno for an unknown family")
-
-
-@budgets
-def test_inet_aton_and_ntoa_like_the_stdlib(fd_leak_check, budget):
-    def check(text, packed):
-        assert_like_the_stdlib(call("inet_aton", text), text_rule(text))
-        assert_like_the_stdlib(call("inet_ntoa", packed))
-    fuzz(budget, check, st.one_of(texts(), anything()),
-         st.one_of(st.binary(max_size=6), st.binary(max_size=6).map(bytearray), anything()))
-
-
-@budgets
-def test_inet_pton_like_the_stdlib(fd_leak_check, budget):
-    def check(family, text):
-        assert_like_the_stdlib(call("inet_pton", family, text),
-                               text_rule(text) or family_rule(family, "OSError",
-                                                              isinstance(text, str)))
-    fuzz(budget, check, FAMILIES, st.one_of(texts(), texts(), anything()))
-
-
-@budgets
-def test_inet_ntop_like_the_stdlib(fd_leak_check, budget):
-    def check(family, packed):
-        assert_like_the_stdlib(call("inet_ntop", family, packed), family_rule(
-            family, "ValueError", isinstance(packed, (bytes, bytearray, memoryview))))
-    fuzz(budget, check, FAMILIES,
-         st.one_of(st.binary(max_size=18), st.binary(min_size=4, max_size=4),
-                   st.binary(min_size=16, max_size=16).map(memoryview), anything()))
-
-
-# -- htons, ntohs, htonl, ntohl ------------------------------------------------------------
-
-
-def byte_order_rule(name, value):
-    sixteen = name in ("htons", "ntohs")
-    if sixteen and sys.version_info < (3, 10) and isinstance(value, int) and value > 0xFFFF:
-        return Instead("OverflowError", "documented: 3.9's stdlib only warns and "
-                                        "truncates, cffisock raises as 3.10+ do")
-    if ON_PYPY and not sixteen and isinstance(value, Index):
-        return Instead("TypeError", "PyPy's htonl/ntohl take __index__ objects, "
-                                    "CPython's only int")
-    if ON_PYPY and sixteen and isinstance(value, Index) and not 0 <= value.value <= 0xFFFF:
-        return Instead("OverflowError", "PyPy truncates an __index__ object to 16 bits")
-    return None
-
-
-@budgets
-@pytest.mark.parametrize("name", ["htons", "ntohs", "htonl", "ntohl"])
-def test_byte_order_like_the_stdlib(fd_leak_check, budget, name):
-    def check(value):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # 3.9's htons
-            assert_like_the_stdlib(call(name, value), byte_order_rule(name, value))
-    fuzz(budget, check, st.one_of(integers(), not_integers(), integers().map(Index)),
-         scale=0.5)
 
 
 # -- getaddrinfo ---------------------------------------------------------------------------
@@ -212,11 +107,6 @@ def stdlib_port(port):
     if older and type(port) is int and not -2**63 <= port < 2**63:
         return str(port)
     return port
-
-
-def without_scope(answers):
-    """PyPy's sockaddrs keep the %scope in the host: cut for comparing."""
-    return [entry[:4] + ((entry[4][0].split("%")[0],) + entry[4][1:],) for entry in answers]
 
 
 @budgets
@@ -392,18 +282,6 @@ def test_services_and_protocols_like_the_stdlib(fd_leak_check, budget):
          PROTOCOLS, st.booleans())
 
 
-# -- CMSG_LEN, CMSG_SPACE ------------------------------------------------------------------
-
-
-@budgets
-def test_cmsg_sizes_like_the_stdlib(fd_leak_check, budget):
-    def check(length):
-        assert_like_the_stdlib(call("CMSG_LEN", length))
-        assert_like_the_stdlib(call("CMSG_SPACE", length))
-    near_limit = st.integers(2**31 - 40, 2**31 + 8)
-    fuzz(budget, check, st.one_of(integers(), near_limit, not_integers(), integers().map(Index)))
-
-
 # -- if_nametoindex, if_indextoname, if_nameindex ------------------------------------------
 
 needs_if_functions = pytest.mark.skipif(
@@ -431,27 +309,6 @@ def test_interfaces_like_the_stdlib(fd_leak_check, budget):
          st.one_of(st.sampled_from(names + ["", "lo\0"]), st.text(max_size=20),
                    st.binary(max_size=20), anything()),
          st.one_of(st.integers(-1, 10), integers(), not_integers()))
-
-
-# -- the default timeout -------------------------------------------------------------------
-
-
-def timeouts():
-    return st.one_of(st.floats(), st.floats(-1, 1e10), integers(), not_integers(), st.none())
-
-
-@budgets
-def test_default_timeout_like_the_stdlib(fd_leak_check, budget):
-    def set_and_get(value):
-        def operation(module):
-            try:
-                module.setdefaulttimeout(value)
-                return as_cpython_keeps(module.getdefaulttimeout())
-            finally:
-                module.setdefaulttimeout(None)
-        return operation
-    fuzz(budget, lambda value: assert_like_the_stdlib(set_and_get(value), timeout_rule(value)),
-         timeouts())
 
 
 def test_unresolvable_names_fail_at_once(fd_leak_check):

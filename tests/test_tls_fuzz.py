@@ -1,10 +1,10 @@
 """Fuzzing cffisock.tls against the stdlib's ssl: context settings, PEM and
 DER inputs, server host names, and the record path of an SSLObject fed
-random bytes, as a client and as a server (see fuzz_helpers for the
+random bytes, as a client and as a server (see support/fuzz.py for the
 property and the budgets).
 
 Each example runs once with the stdlib's ``ssl`` and once with
-``cffisock.tls`` (the "module" of conftest's ``same_outcome`` is the pair
+``cffisock.tls`` (the "module" of support.comparison's ``same_outcome`` is the pair
 of a socket module and its TLS module here); exceptions are compared by
 class name (cffisock's classes bear the stdlib's names) and, for TLS
 errors, OpenSSL's reason: both sides use OpenSSL 3, so a record the stdlib
@@ -26,16 +26,20 @@ from hypothesis import strategies as st
 
 import cffisock
 from cffisock import tls
-from fuzz_helpers import (
-    ON_PYPY,
-    STDLIB_BEFORE_3_10,
+from support.comparison import ON_PYPY
+from support.fuzz import (
     Instead,
+    STDLIB_BEFORE_3_10,
     assert_like_the_stdlib,
     assert_returns_or_raises,
     budgets,
     fuzz,
     integers,
 )
+
+
+pytestmark = pytest.mark.fuzz
+
 
 TLS_OF = {stdlib: stdlib_ssl, cffisock: tls}
 #: (AttributeError: CPython's ssl too, for a server_hostname of another type.)
@@ -44,7 +48,7 @@ ALLOWED = (tls.SSLError, ValueError, TypeError, OverflowError, AttributeError)
 
 def assert_like_the_stdlib_ssl(operation, instead=None):
     """The property: like the stdlib's ssl on CPython 3.10+; on PyPy and
-    CPython 3.9, see fuzz_helpers."""
+    CPython 3.9, see support/fuzz.py."""
     if ON_PYPY or STDLIB_BEFORE_3_10:
         assert_returns_or_raises(operation, ALLOWED)
     else:
@@ -315,4 +319,3 @@ def test_record_path_fed_random_bytes_like_the_stdlib(fd_leak_check, budget, ide
             lambda ssl_module: fed(ssl_module, server_side, identity, data, eof)),
             )
     fuzz(budget, check, records(), st.booleans())
-

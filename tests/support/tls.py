@@ -15,6 +15,7 @@ import time
 
 import cffisock
 from cffisock import tls
+from support.loopback import recv_exactly
 
 SIDES = ("stdlib", "cffisock")
 SOCKET_MODULES = {"stdlib": stdlib_socket, "cffisock": cffisock}
@@ -191,35 +192,40 @@ def echo(conn):
     return total
 
 
-# ---------------------------------------------------------------- outcomes
-
-# The stdlib's TLS exceptions, most specific first, and the 3.9 socket.timeout.
-STDLIB_EXCEPTIONS = (
-    stdlib_ssl.SSLCertVerificationError, stdlib_ssl.SSLZeroReturnError,
-    stdlib_ssl.SSLWantReadError, stdlib_ssl.SSLWantWriteError,
-    stdlib_ssl.SSLSyscallError, stdlib_ssl.SSLEOFError, stdlib_ssl.SSLError,
-    stdlib_socket.timeout,
-)
+def default_client_context(ca):
+    """cffisock's create_default_context() trusting ``ca`` (alone)."""
+    return tls.create_default_context(cadata=ca.cert_pem.bytes().decode("ascii"))
 
 
-def stdlib_class(exc):
-    """The stdlib class ``exc`` stands for: the first class in its MRO that
-    is a stdlib TLS exception or a builtin (ConnectionResetError...)."""
-    for cls in type(exc).__mro__:
-        if cls in STDLIB_EXCEPTIONS or cls.__module__ == "builtins":
-            return cls
-    raise AssertionError("no stdlib base class: %r" % (exc,))
+def connect_cffisock(context, address, server_hostname):
+    """A cffisock TLS client of ``context`` connected to ``address`` (20 s
+    timeout)."""
+    return connect("cffisock", context, address, server_hostname, timeout=20)
 
 
-def failure(exc):
-    """What a stdlib exception and its cffisock counterpart must share."""
-    return (stdlib_class(exc).__name__, getattr(exc, "reason", None),
-            getattr(exc, "verify_code", None), getattr(exc, "verify_message", None))
+# ---------------------------------------------------------------- raw records
 
 
-def outcome(function, *args):
-    """``("returned", value)`` or ``("raised", failure(exception))``."""
-    try:
-        return ("returned", function(*args))
-    except Exception as exc:
-        return ("raised", failure(exc))
+def recv_record(conn):
+    """One TLS record from a raw socket (header and body)."""
+    header = recv_exactly(conn, 5)
+    return header + recv_exactly(conn, int.from_bytes(header[3:5], "big"))
+
+
+def bio_handshake(conn, context):
+    """Be a TLS server on the raw socket ``conn`` through a stdlib
+    SSLObject; return it and its outgoing MemoryBIO, everything sent."""
+    incoming, outgoing = stdlib_ssl.MemoryBIO(), stdlib_ssl.MemoryBIO()
+    server = context.wrap_bio(incoming, outgoing, server_side=True)
+    for _ in range(20):
+        try:
+            server.do_handshake()
+            break
+        except stdlib_ssl.SSLWantReadError:
+            conn.sendall(outgoing.read())
+            data = conn.recv(65536)
+            if not data:
+                raise ConnectionError("the client left during the handshake")
+            incoming.write(data)
+    conn.sendall(outgoing.read())
+    return server, outgoing

@@ -1,9 +1,10 @@
-"""What the property-based fuzz tests (``test_fuzz_*.py``) share.
+"""What the property-based fuzz tests (``test_*_fuzz.py``, marked ``fuzz``:
+``pytest -m fuzz`` runs them alone) share.
 
 The property, for every example hypothesis draws: the operation, run once
 with the stdlib ``socket`` module and once with ``cffisock``, has the same
 outcome -- an equal (normalised) result, or an exception of the same class
-name with the same errno (conftest's ``outcome``/``same_outcome``) -- and
+name with the same errno (support.comparison's ``outcome``/``same_outcome``) -- and
 leaves no descriptor open.  Where cffisock differs from the stdlib on
 purpose (the README's "Differences from the stdlib"), or where this
 interpreter's stdlib departs from CPython's, whose behaviour cffisock
@@ -29,16 +30,16 @@ import gc
 import ipaddress
 import math
 import os
-import platform
 import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cffisock
-from conftest import normalise, open_fds, same_outcome
+from support import loopback
+from support.comparison import ON_PYPY, normalise, same_outcome
+from support.descriptors import open_fds
 
-ON_PYPY = platform.python_implementation() == "PyPy"
 #: cffisock follows today's socket and ssl modules; CPython 3.9's differ in
 #: places these rules do not name (htons beyond 16 bits, the TLS minimum
 #: version, unexpected-EOF errors...): on 3.9 the property is the relaxed
@@ -156,8 +157,8 @@ def free_after(call, buffer):
     alone -- is no longer exported right after the call, while the
     exception it raised, if any, is still alive with its traceback: the
     bytearray or array resizes, the memoryview releases (it is spent).  A
-    buffer view kept by a frame of the traceback fails here (CPython crashed
-    collecting one: tests/test_buffer_release.py).  PyPy tracks no exports,
+    buffer view kept by a frame of the traceback fails here (collecting one
+    can crash CPython: tests/test_buffer_release.py).  PyPy tracks no exports,
     so there the check passes whatever the call kept."""
     try:
         result = call()
@@ -332,8 +333,8 @@ def one_wrong(*choices):
     except at most one position from ``choices[i][1]`` (anything).
 
     For the calls whose argument checks run in another order than the
-    stdlib's when two arguments are wrong at once (reported; see
-    test_fuzz_methods.py): each example has one fault to find."""
+    stdlib's when two arguments are wrong at once (see
+    test_send_recv_fuzz.py): each example has one fault to find."""
     def with_wrong(position):
         return st.tuples(*[wrong if index == position else valid
                            for index, (valid, wrong) in enumerate(choices)])
@@ -343,3 +344,102 @@ def one_wrong(*choices):
 def not_integers():
     """Objects that are not integers (bool is one: it is there too)."""
     return st.sampled_from([True, False, None, 1.0, "80", b"80", [80], float("nan")])
+
+
+def on_pair(kind, data, action):
+    """support.loopback's on_pair for the fuzz operations, which take the
+    pair alone: ``action(a, b)`` on a non-blocking AF_UNIX socketpair of
+    ``kind`` after ``a`` sent ``data``.  (The checks keep calling it so:
+    hypothesis draws a derandomized test's examples from a seed made of the
+    checking function's source, so editing a check changes its examples.)"""
+    return loopback.on_pair(lambda mod, a, b: action(a, b), data, kind)
+
+
+# -- socket calls' arguments ---------------------------------------------------------------
+
+
+KINDS = [pytest.param(cffisock.SOCK_STREAM, id="stream"),
+         pytest.param(cffisock.SOCK_DGRAM, id="dgram")]
+
+
+MSG_FLAGS = [0, cffisock.MSG_PEEK, cffisock.MSG_DONTWAIT, cffisock.MSG_TRUNC,
+             cffisock.MSG_WAITALL, cffisock.MSG_OOB, cffisock.MSG_ERRQUEUE,
+             cffisock.MSG_PEEK | cffisock.MSG_TRUNC, cffisock.MSG_CMSG_CLOEXEC,
+             cffisock.MSG_NOSIGNAL, cffisock.MSG_EOR, cffisock.MSG_MORE]
+
+
+def flags_rule(flags):
+    if ON_PYPY and isinstance(flags, int) and not in_c_int(flags):
+        return Instead("OverflowError", "PyPy truncates flags beyond a C int")
+    return None
+
+
+def valid_flags():
+    return st.one_of(st.sampled_from(MSG_FLAGS), st.integers(-2**31, 2**31 - 1))
+
+
+def flags():
+    return st.one_of(valid_flags(), integers(), not_integers())
+
+
+def sizes():
+    """Buffer sizes: 0, small, around the data's length, huge, negative."""
+    return st.one_of(st.integers(-2, 40), st.sampled_from([2**31, 2**40, 2**63, -2**63]),
+                     integers(), not_integers())
+
+
+def drained(sock, limit=1 << 21):
+    """All bytes queued on non-blocking ``sock`` (up to ``limit``)."""
+    chunks = []
+    for _ in range(64):
+        try:
+            chunk = sock.recv(limit)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# -- receiving -----------------------------------------------------------------------------
+
+DATA = b"0123456789abcdefghij"
+
+
+def size_rule(size):
+    if isinstance(size, int) and 2**63 - 64 < size < 2**63:
+        return Instead(("OverflowError", "MemoryError"),
+                       "a size at the top of ssize_t: a CPython bytes object's header "
+                       "does not fit (OverflowError), cffisock's allocation fails",
+                       unless=lambda reference: reference[:2] != ("raised", "OverflowError"))
+    return None
+
+
+def pypy_recvmsg_aborts(method, flags):
+    """PyPy's own recvmsg aborts the interpreter (an RPython AssertionError
+    in str_from_buffer) when MSG_TRUNC reports more bytes than the buffer
+    holds: the reference cannot be asked then."""
+    return (ON_PYPY and method.startswith("recvmsg") and isinstance(flags, int)
+            and flags & cffisock.MSG_TRUNC)
+
+
+def call(name, *args):
+    """The operation ``module.name(*args)``."""
+    return lambda module: getattr(module, name)(*args)
+
+
+def texts():
+    """Text of every kind: address-like, any Unicode, lone surrogates, NUL."""
+    return st.one_of(
+        ipv4_texts(), ipv6_texts(),
+        st.text(alphabet="0123456789abcdefx.:%[] \0", max_size=45),
+        st.text(max_size=30),
+        st.sampled_from(["\udcff", "\ud800", "1.2.3.4\0", "::1\0x", ""]),
+    )
+
+
+def anything():
+    """Objects of the wrong types for most arguments."""
+    return st.one_of(not_integers(), st.binary(max_size=8),
+                     st.sampled_from([bytearray(b"1"), memoryview(b"\1\2\3\4"), object()]))

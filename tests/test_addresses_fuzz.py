@@ -1,5 +1,5 @@
 """Fuzzing socket addresses against the stdlib: every family's address
-through bind, connect, connect_ex and sendto (see fuzz_helpers for the
+through bind, connect, connect_ex and sendto (see support/fuzz.py for the
 property and the budgets).
 
 Addresses are random tuples of every arity (and lists, strings, None...),
@@ -28,9 +28,9 @@ import pytest
 from hypothesis import strategies as st
 
 import cffisock
-
-from fuzz_helpers import (
-    ON_PYPY,
+from support import loopback
+from support.comparison import ON_PYPY
+from support.fuzz import (
     Instead,
     assert_like_the_stdlib,
     budgets,
@@ -40,7 +40,11 @@ from fuzz_helpers import (
     not_integers,
     resolution_failed,
 )
-from conftest import requires_ipv6
+from support.loopback import on_socket, requires_ipv6
+
+
+pytestmark = pytest.mark.fuzz
+
 
 MAX_FLOWINFO = 2**20 - 1
 MAX_SCOPE_ID = 2**32 - 1
@@ -113,19 +117,12 @@ def inet_rule(family, address):
 
 
 def on_new_socket(family, kind, action):
-    def operation(module):
-        with module.socket(family, kind) as sock:
-            return action(sock)
-    return operation
-
+    """The operation ``action(sock)`` on a new socket of the module."""
+    return on_socket(lambda module, sock: action(sock), family, kind)
 
 def on_closed_socket(family, kind, action):
-    def operation(module):
-        sock = module.socket(family, kind)
-        sock.close()
-        return action(sock)
-    return operation
-
+    """The operation ``action(sock)`` on a closed socket of the module."""
+    return loopback.on_closed_socket(lambda module, sock: action(sock), family, kind)
 
 def bound_name(address):
     def bind(sock):

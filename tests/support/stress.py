@@ -7,12 +7,12 @@ when its time is up).  Each test prints its figures on one line starting
 with ``stress figures``; ``pytest -rP`` shows them (the tox environments
 do), and the README's Reliability section quotes them.
 
-The tests use the top-level ``tests/conftest.py`` fixtures (``background``,
-``ca``, ``server_cert``...): pytest applies a conftest to every directory
-below its own.  This directory has no conftest of its own, because pytest
-imports every ``conftest.py`` of a tree without ``__init__.py`` files under
-the one module name ``conftest``, which the other test modules import
-helpers from.
+The stress tests (``tests/stress/``) use the top-level ``tests/conftest.py``
+fixtures (``background``, ``ca``, ``server_cert``...): pytest applies a
+conftest to every directory below its own.  tests/stress has no conftest of
+its own: pytest imports every ``conftest.py`` of a tree without
+``__init__.py`` files under the one module name ``conftest``, so a second
+one would replace the first in ``sys.modules``.
 """
 
 import contextlib
@@ -26,8 +26,9 @@ import time
 import pytest
 
 import cffisock
-from conftest import BackgroundCall, recv_exactly, sigalrm
-from tls_helpers import SOCKET_MODULES, client_context, server_context
+from support.concurrency import BackgroundCall, Interrupted, sigalrm
+from support.loopback import recv_exactly
+from support.tls import SOCKET_MODULES, client_context, server_context
 
 SCALE = float(os.environ.get("CFFISOCK_STRESS_SCALE", "1"))
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -144,13 +145,6 @@ def sleeping_outside_a_futex(native_id):
         after = wchan.read()
     return (state == "S" and before == after and before not in ("", "0")
             and not before.startswith("futex"))
-
-
-# ---------------------------------------------------------------- signals
-
-
-class Interrupted(Exception):
-    """What the storm's handler raises when asked to."""
 
 
 @contextlib.contextmanager
