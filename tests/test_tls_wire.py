@@ -23,13 +23,13 @@ import io
 import os
 import socket as stdlib_socket
 import ssl as stdlib_ssl
-import threading
 
 import pytest
 
 import cffisock
 from cffisock import tls
 from support.introspection import public_members
+from support.concurrency import ListeningThread
 from support.relay import Relay, shares_a_window
 from support.tls import client_context, server_context
 
@@ -141,41 +141,33 @@ def test_descriptor_passing_is_refused_on_tls_sockets(tls_pairs, name):
 # ---------------------------------------------------------------- the wire
 
 
-class WireServer:
+class WireServer(ListeningThread):
     """A stdlib TLS server thread on 127.0.0.1 for one client: reads
     ``expect`` bytes, answers their SHA-256, then reads until the client
     closes.  ``received`` is what it read; ``close()`` raises its error."""
 
     def __init__(self, context, expect=len(MARKER), timeout=20):
-        self._listener = stdlib_socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(timeout)
-        self.address = self._listener.getsockname()
+        super().__init__(timeout)
         self._context = context
         self._expect = expect
-        self._timeout = timeout
         self.received = b""
-        self.error = None
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _serve(self):
-        try:
-            conn, _ = self._listener.accept()
-            conn.settimeout(self._timeout)
-            with self._context.wrap_socket(conn, server_side=True) as tls_conn:
-                chunks, size = [], 0
-                while size < self._expect:
-                    chunk = tls_conn.recv(65536)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    size += len(chunk)
-                self.received = b"".join(chunks)
-                if self._expect:
-                    tls_conn.sendall(hashlib.sha256(self.received).digest())
-                self._until_the_client_closes(tls_conn)
-        except (OSError, stdlib_ssl.SSLError) as exc:
-            self.error = exc
+    def serve(self):
+        conn, _ = self.listener.accept()
+        conn.settimeout(self.timeout)
+        with self._context.wrap_socket(conn, server_side=True) as tls_conn:
+            chunks, size = [], 0
+            while size < self._expect:
+                chunk = tls_conn.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            self.received = b"".join(chunks)
+            if self._expect:
+                tls_conn.sendall(hashlib.sha256(self.received).digest())
+            self._until_the_client_closes(tls_conn)
 
     @staticmethod
     def _until_the_client_closes(tls_conn):
@@ -187,13 +179,6 @@ class WireServer:
                 pass
         except ConnectionResetError:
             pass
-
-    def close(self):
-        self._thread.join(self._timeout + 5)
-        self._listener.close()
-        assert not self._thread.is_alive(), "server thread still running"
-        if self.error is not None:
-            raise self.error
 
 
 def _send_all_by(send):

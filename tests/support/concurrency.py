@@ -1,8 +1,9 @@
-"""Calls in a background thread, SIGALRM for the duration of a block, and
-timed calls."""
+"""Calls in a background thread, a listener served by a thread, SIGALRM for
+the duration of a block, and timed calls."""
 
 import contextlib
 import signal
+import socket as stdlib_socket
 import threading
 import time
 
@@ -11,6 +12,44 @@ import pytest
 
 class Interrupted(Exception):
     """What a test's signal handler raises, to end the call it interrupts."""
+
+
+class ListeningThread:
+    """A stdlib listener on 127.0.0.1 (``address``) that a daemon thread
+    serves with the subclass's ``serve()``, started by ``start()``.
+    ``close()`` (or leaving the ``with`` block) waits for the thread,
+    bounded by ``timeout`` seconds more, closes the listener and raises what
+    ``serve`` raised."""
+
+    def __init__(self, timeout):
+        self.listener = stdlib_socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(timeout)
+        self.address = self.listener.getsockname()
+        self.timeout = timeout
+        self.error = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def _run(self):
+        try:
+            self.serve()
+        except Exception as exc:  # raised by close()
+            self.error = exc
+
+    def close(self):
+        self._thread.join(self.timeout + 5)
+        self.listener.close()
+        assert not self._thread.is_alive(), "%s still running" % type(self).__name__
+        if self.error is not None:
+            raise self.error
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 class BackgroundCall(threading.Thread):

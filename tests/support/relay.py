@@ -10,34 +10,27 @@ sockets and ``selectors``: the relay is test machinery, not under test.
 
 import selectors
 import socket
-import threading
 import time
 
+from support.concurrency import ListeningThread
 
-class Relay:
+
+class Relay(ListeningThread):
     def __init__(self, target, timeout=20):
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.address = self._listener.getsockname()
+        super().__init__(timeout)
         self._target = target
-        self._timeout = timeout
         self.upstream = bytearray()
         self.downstream = bytearray()
-        self.error = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _run(self):
-        try:
-            self._listener.settimeout(self._timeout)
-            client, _ = self._listener.accept()
-            with client, socket.create_connection(self._target, timeout=self._timeout) as server:
-                self._copy(client, server)
-        except Exception as exc:  # reported to the test by close()
-            self.error = exc
+    def serve(self):
+        client, _ = self.listener.accept()
+        with client, socket.create_connection(self._target, timeout=self.timeout) as server:
+            self._copy(client, server)
 
     def _copy(self, client, server):
         routes = {client: (server, self.upstream), server: (client, self.downstream)}
-        deadline = time.monotonic() + self._timeout
+        deadline = time.monotonic() + self.timeout
         with selectors.DefaultSelector() as selector:
             for sock in routes:
                 selector.register(sock, selectors.EVENT_READ)
@@ -60,20 +53,6 @@ class Relay:
                             destination.shutdown(socket.SHUT_WR)
                         except OSError:
                             pass
-
-    def close(self):
-        """Wait for the relay to finish (bounded); raise what it met."""
-        self._thread.join(self._timeout + 5)
-        self._listener.close()
-        assert not self._thread.is_alive(), "relay still running"
-        if self.error is not None:
-            raise self.error
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
 
 def shares_a_window(recording, secret, width=16):
