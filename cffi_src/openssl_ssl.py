@@ -92,6 +92,7 @@ TYPES = """
 
 FUNCTIONS = """
 int OPENSSL_init_ssl(uint64_t, const void *);
+void OPENSSL_thread_stop(void);
 const char *OpenSSL_version(int);
 
 const SSL_METHOD *TLS_client_method(void);

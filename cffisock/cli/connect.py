@@ -26,10 +26,13 @@ import sys
 import threading
 
 import cffisock
-from cffisock.cli.threads import start_shielded
+from cffisock.cli.threads import release_tls_state, start_shielded
 from cffisock._waiting import POLLIN, POLLOUT, wait_fd
 
 _CHUNK = 65536
+#: How long the receiver waits at the end for the sender to free its
+#: OpenSSL state (it only has to return from a wait).
+_RELEASE_TIMEOUT = 5.0
 
 
 def _say(text):
@@ -125,6 +128,12 @@ class _Session:
     every call on it is made under a lock, while the waiting (poll) is done
     outside it: a sender waiting for room never keeps the receiver from
     draining the socket, or the reverse.  Plain TCP goes the same way.
+
+    A sender through with the input frees its OpenSSL state
+    (``threads.release_tls_state``) before it ends, and the receiver waits
+    for that before the process exits.  A sender whose input ends after the
+    receiver finished must not touch OpenSSL or end while the process exits:
+    it waits there for good, until the exit ends it.
     """
 
     def __init__(self, sock, half_close, timeout):
@@ -134,6 +143,8 @@ class _Session:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._done = threading.Event()  # the receiver has finished
+        self._input_over = False  # the sender is through with the input (under _lock)
+        self._released = threading.Event()  # ... and with its OpenSSL state
         self._gave_up = False  # the input ended and the peer did not close in time
         self._send_error = None
         if half_close:
@@ -158,6 +169,9 @@ class _Session:
         finally:
             with self._lock:
                 self._done.set()
+                input_over = self._input_over
+            if input_over:  # else it reads standard input, and will not end
+                self._released.wait(_RELEASE_TIMEOUT)
         if self._send_error is not None:
             _say("not all of the input was sent: %s" % (self._send_error,))
         if self._gave_up:
@@ -214,6 +228,13 @@ class _Session:
                 self._call(POLLOUT, self._sock.shutdown, cffisock.SHUT_WR)
         except OSError as exc:
             self._send_error = exc
+        with self._lock:
+            self._input_over = True
+            late = self._done.is_set()
+        if late:  # the process may be exiting: neither OpenSSL nor an end
+            threading.Event().wait()
+        release_tls_state()
+        self._released.set()
         if not self._done.wait(self._timeout):
             self._give_up()
 

@@ -15,21 +15,25 @@ import tempfile
 import threading
 
 import cffisock as socket
+from cffisock.cli.threads import release_tls_state
 
 GREETING = b"Hello, world"
 
 
 def _serve_one_client(server, log, wrap):
-    conn, addr = server.accept()
-    log("server: connected by %r" % (addr,))
-    conn = wrap(conn)
-    with conn:
-        while True:
-            data = conn.recv(1024)
-            if not data:
-                break
-            conn.sendall(data)
-    log("server: client closed, connection done")
+    try:
+        conn, addr = server.accept()
+        log("server: connected by %r" % (addr,))
+        conn = wrap(conn)
+        with conn:
+            while True:
+                data = conn.recv(1024)
+                if not data:
+                    break
+                conn.sendall(data)
+        log("server: client closed, connection done")
+    finally:
+        release_tls_state()  # before the demo's join returns (see cli.threads)
 
 
 def _plain(sock):

@@ -29,7 +29,7 @@ import threading
 from time import monotonic
 
 import cffisock
-from cffisock.cli.threads import start_shielded
+from cffisock.cli.threads import release_tls_state, start_shielded
 
 _CHUNK = 65536
 _HANDSHAKE_TIMEOUT = 10.0  # a client that does not finish its TLS handshake by then is dropped
@@ -201,6 +201,7 @@ class _EchoServer:
             ending = "%d bytes echoed, then %s" % (echoed, exc)
         finally:
             conn.close()
+            release_tls_state()  # before close() can find this thread gone
             if self._slots is not None:
                 self._slots.release()
             try:

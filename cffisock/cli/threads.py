@@ -1,6 +1,8 @@
-"""Starting the command-line tools' helper threads safely under signals."""
+"""The command-line tools' helper threads: started safely under signals,
+and ended without leaving OpenSSL state for the process's exit."""
 
 import signal
+import sys
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
@@ -27,3 +29,21 @@ def start_shielded(thread):
         thread.start()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def release_tls_state():
+    """Free the calling thread's OpenSSL state now (OPENSSL_thread_stop), if
+    the process uses cffisock.tls.
+
+    A thread that made OpenSSL calls holds per-thread state that a pthread
+    key destructor frees when the thread ends; OpenSSL's exit handler
+    (OPENSSL_cleanup, run by exit()) frees every thread's state without a
+    lock, assuming that no thread ends meanwhile.  A helper thread that ends
+    as the process exits would have both free the same memory (a double
+    free or SIGSEGV at exit: about one PyPy run of ``connect --tls`` in
+    300).  So a helper thread calls this when it is through with TLS, and
+    the main thread exits only after that.
+    """
+    tls_ffi = sys.modules.get("cffisock._tls_ffi")
+    if tls_ffi is not None:
+        tls_ffi.lib.OPENSSL_thread_stop()
