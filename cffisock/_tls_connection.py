@@ -165,8 +165,10 @@ class _Connection:
         non-blocking socket (timeout 0.0) raises SSLWantRead/WriteError.
 
         The first attempt is made here, without the waiting machinery:
-        most reads and writes complete at once."""
-        if self.descriptor() != -1:  # else run() raises EBADF
+        most reads and writes complete at once.  It reads the socket's
+        descriptor without descriptor()'s call: this is the hot path."""
+        owner = self._socket()
+        if owner is not None and owner._fd != -1:  # else run() raises EBADF
             result = _ssl_io(self.ssl, operation, buffer, size, self._outcomes[operation])
             if result > 0:
                 return result
