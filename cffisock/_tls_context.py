@@ -9,25 +9,24 @@ chain and host name.
 """
 
 import contextlib
-import errno
 import os
 import sys
 from operator import index
 
-from cffisock._converters import (INT_MAX, bytes_like, c_int, c_long, c_unsigned_long_masked,
+from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked,
                                   parser_type_name, server_hostname as _server_hostname)
 from cffisock._ffi import lib as _socket_lib
-from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_ciphers import stack_ciphers
 from cffisock._tls_connection import _Connection
 from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, DEFAULT_CIPHERS,
                                      DEFAULT_OPTIONS, MODES, PROTOCOL_TLS_CLIENT,
                                      PROTOCOL_TLS_SERVER, VERIFY_MODE_FLAGS, VERSION_NUMBERS,
                                      Options, TLSVersion, VerifyFlags, VerifyMode)
-from cffisock._tls_errors import SSLError, queue_error
+from cffisock._tls_errors import SSLError, file_error, queue_error
 from cffisock._tls_ffi import ffi, lib
 from cffisock._tls_purpose import Purpose, purpose_oid
 from cffisock._tls_socket import SSLObject, SSLSocket
+from cffisock._tls_trust import ca_certificates, load_verify_locations, path_or_null, store_stats
 
 #: The two version bounds: their OpenSSL getter and setter, and the
 #: TLSVersion that stands for OpenSSL's "no bound" (0) at that end.
@@ -231,39 +230,21 @@ class SSLContext:
             _password_bytes(password)  # TypeError now for a wrong type
         keyfile = keyfile if keyfile is not None else certfile
         with _password_callback(self._ctx, password) as request:
-            if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, _fsencode(certfile)):
-                raise _file_error(certfile)
-            if not lib.SSL_CTX_use_PrivateKey_file(self._ctx, _fsencode(keyfile),
+            if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, path_or_null(certfile)):
+                raise file_error(certfile)
+            if not lib.SSL_CTX_use_PrivateKey_file(self._ctx, path_or_null(keyfile),
                                                    lib.SSL_FILETYPE_PEM):
                 if request.error is not None:
                     lib.ERR_clear_error()
                     raise request.error
-                raise _file_error(keyfile)
+                raise file_error(keyfile)
             if not lib.SSL_CTX_check_private_key(self._ctx):
                 raise queue_error()
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         """Trust the CA certificates in ``cafile``, ``capath`` and/or
         ``cadata`` (PEM text or DER bytes)."""
-        if cafile is None and capath is None and cadata is None:
-            raise TypeError("cafile, capath and cadata cannot be all omitted")
-        if cafile is not None or capath is not None:
-            if not lib.SSL_CTX_load_verify_locations(
-                    self._ctx, _fsencode(cafile), _fsencode(capath)):
-                raise _file_error(cafile or capath)
-        if cadata is None:
-            return
-        try:
-            empty = len(cadata if isinstance(cadata, str) else memoryview(cadata)) == 0
-        except TypeError:
-            raise TypeError("cadata should be an ASCII string or a bytes-like object") from None
-        if empty:
-            raise ValueError("Empty certificate data")
-        store = lib.SSL_CTX_get_cert_store(self._ctx)
-        if isinstance(cadata, str):
-            _load_pem_certificates(store, cadata)
-        else:
-            _load_der_certificates(store, cadata)
+        load_verify_locations(self._ctx, cafile, capath, cadata)
 
     def set_default_verify_paths(self):
         """Trust the system's CA store (SSL_CERT_FILE/SSL_CERT_DIR honoured)."""
@@ -318,16 +299,12 @@ class SSLContext:
     def cert_store_stats(self):
         """How many certificates (and of them CA certificates) and CRLs the
         context's store holds: ``{'x509': ..., 'crl': ..., 'x509_ca': ...}``."""
-        certificates, crls = _stored_certificates(self._ctx)
-        authorities = sum(1 for certificate in certificates if lib.X509_check_ca(certificate))
-        return {"x509": len(certificates), "crl": crls, "x509_ca": authorities}
+        return store_stats(self._ctx)
 
     def get_ca_certs(self, binary_form=False):
         """The CA certificates of the context's store: dicts as getpeercert()
         gives, or DER bytes with ``binary_form``."""
-        encode = der_bytes if binary_form else decode_certificate
-        return [encode(certificate) for certificate in _stored_certificates(self._ctx)[0]
-                if lib.X509_check_ca(certificate)]
+        return ca_certificates(self._ctx, binary_form)
 
     # -- connections --------------------------------------------------------------------
 
@@ -408,77 +385,6 @@ def _set_version_bound(ctx, which, value):
         raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
     if number == TLSVersion.SSLv3 and which == "minimum":
         lib.SSL_CTX_clear_options(ctx, lib.SSL_OP_NO_SSLv3)  # as the stdlib
-
-
-# -- certificates and keys -----------------------------------------------------------------
-
-
-def _fsencode(path):
-    return os.fsencode(path) if path is not None else ffi.NULL
-
-
-def _file_error(path):
-    error = queue_error()
-    if path is not None and not os.path.exists(os.fsdecode(path)):
-        return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
-    return error
-
-
-def _load_pem_certificates(store, text):
-    """Add every certificate of the PEM ``text`` (str) to ``store``."""
-    if not text.isascii():
-        raise TypeError("cadata should be an ASCII string or a bytes-like object")
-    # A memory BIO reads the caller's buffer in place: it must be memory
-    # cffi owns (a bytes object may move on PyPy).
-    data = ffi.new("char[]", text.encode("ascii"))
-    bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data) - 1), lib.BIO_free)
-    loaded = 0
-    while True:
-        certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
-        if certificate == ffi.NULL:
-            break
-        lib.X509_STORE_add_cert(store, certificate)
-        lib.X509_free(certificate)
-        loaded += 1
-    lib.ERR_clear_error()
-    if not loaded:
-        raise SSLError(0, "no start line: cadata does not contain a certificate")
-
-
-def _load_der_certificates(store, data):
-    """Add every certificate of the DER bytes-like ``data`` to ``store``."""
-    with bytes_like(data) as view:
-        raw = ffi.buffer(view)[:]
-    owned = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
-    pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", owned))
-    end = len(raw)
-    start = int(ffi.cast("uintptr_t", pointer[0]))
-    while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
-        remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
-        certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
-                                   remaining)
-        if certificate == ffi.NULL:
-            raise queue_error()
-        lib.X509_STORE_add_cert(store, certificate)
-        lib.X509_free(certificate)
-    del owned  # alive until every certificate was read
-
-
-def _stored_certificates(ctx):
-    """``(certificates, crl_count)`` of the context's certificate store;
-    the ``X509 *`` are the store's.  Certificates of a ``capath`` directory
-    are there only once a verification looked them up (as with the
-    stdlib)."""
-    store = lib.SSL_CTX_get_cert_store(ctx)
-    certificate = ffi.new("X509 **")
-    certificates, crls = [], 0
-    for position in range(lib.cffisock_store_size(store)):
-        kind = lib.cffisock_store_object(store, position, certificate)
-        if kind == lib.CFFISOCK_STORE_CERTIFICATE:
-            certificates.append(certificate[0])
-        elif kind == lib.CFFISOCK_STORE_CRL:
-            crls += 1
-    return certificates, crls
 
 
 # -- a key's password ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ cffisock's.  ``tls_error`` maps what ``cffisock_ssl_io`` read beside the call
 does, OpenSSL 3's unexpected EOF included.
 """
 
+import errno
 import os
 
 import _ssl
@@ -154,3 +155,13 @@ def queue_error(exception_type=SSLError):
     error_code = lib.ERR_peek_last_error()
     lib.ERR_clear_error()
     return openssl_error(error_code, exception_type)
+
+
+def file_error(path):
+    """The exception for a file OpenSSL could not load from ``path``:
+    FileNotFoundError if there is none (as the stdlib raises), else the
+    queue's SSLError; the queue is cleared either way."""
+    error = queue_error()
+    if path is not None and not os.path.exists(os.fsdecode(path)):
+        return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    return error

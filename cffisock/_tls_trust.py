@@ -1,0 +1,115 @@
+"""The certificates a context trusts: CA certificates loaded into an
+``SSL_CTX``'s store from files, a directory, PEM text or DER bytes
+(``load_verify_locations``), and the store read back (``cert_store_stats``,
+``get_ca_certs``).  The SSLContext methods of those names call these."""
+
+import os
+
+from cffisock._converters import bytes_like
+from cffisock._tls_cert import decode_certificate, der_bytes
+from cffisock._tls_errors import SSLError, file_error, queue_error
+from cffisock._tls_ffi import ffi, lib
+
+
+def path_or_null(path):
+    """A file-system path for OpenSSL (str, bytes or PathLike), or NULL
+    for None."""
+    return os.fsencode(path) if path is not None else ffi.NULL
+
+
+def load_verify_locations(ctx, cafile, capath, cadata):
+    """Add the CA certificates of ``cafile``, ``capath`` (a hashed
+    directory, read when a verification looks there) and ``cadata`` (PEM
+    str or DER bytes-like) to ``ctx``'s store, with the stdlib's errors."""
+    if cafile is None and capath is None and cadata is None:
+        raise TypeError("cafile, capath and cadata cannot be all omitted")
+    if cafile is not None or capath is not None:
+        if not lib.SSL_CTX_load_verify_locations(ctx, path_or_null(cafile),
+                                                 path_or_null(capath)):
+            raise file_error(cafile or capath)
+    if cadata is None:
+        return
+    try:
+        empty = len(cadata if isinstance(cadata, str) else memoryview(cadata)) == 0
+    except TypeError:
+        raise TypeError("cadata should be an ASCII string or a bytes-like object") from None
+    if empty:
+        raise ValueError("Empty certificate data")
+    store = lib.SSL_CTX_get_cert_store(ctx)
+    if isinstance(cadata, str):
+        _load_pem_certificates(store, cadata)
+    else:
+        _load_der_certificates(store, cadata)
+
+
+def store_stats(ctx):
+    """``{'x509': ..., 'crl': ..., 'x509_ca': ...}``: the certificates,
+    CRLs and CA certificates of ``ctx``'s store."""
+    certificates, crls = _stored_certificates(ctx)
+    authorities = sum(1 for certificate in certificates if lib.X509_check_ca(certificate))
+    return {"x509": len(certificates), "crl": crls, "x509_ca": authorities}
+
+
+def ca_certificates(ctx, binary_form):
+    """The CA certificates of ``ctx``'s store, as getpeercert() dicts or,
+    with ``binary_form``, DER bytes."""
+    encode = der_bytes if binary_form else decode_certificate
+    return [encode(certificate) for certificate in _stored_certificates(ctx)[0]
+            if lib.X509_check_ca(certificate)]
+
+
+def _load_pem_certificates(store, text):
+    """Add every certificate of the PEM ``text`` (str) to ``store``."""
+    if not text.isascii():
+        raise TypeError("cadata should be an ASCII string or a bytes-like object")
+    # A memory BIO reads the caller's buffer in place: it must be memory
+    # cffi owns (a bytes object may move on PyPy).
+    data = ffi.new("char[]", text.encode("ascii"))
+    bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data) - 1), lib.BIO_free)
+    loaded = 0
+    while True:
+        certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
+        if certificate == ffi.NULL:
+            break
+        lib.X509_STORE_add_cert(store, certificate)
+        lib.X509_free(certificate)
+        loaded += 1
+    lib.ERR_clear_error()
+    if not loaded:
+        raise SSLError(0, "no start line: cadata does not contain a certificate")
+
+
+def _load_der_certificates(store, data):
+    """Add every certificate of the DER bytes-like ``data`` to ``store``."""
+    with bytes_like(data) as view:
+        raw = ffi.buffer(view)[:]
+    owned = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
+    pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", owned))
+    end = len(raw)
+    start = int(ffi.cast("uintptr_t", pointer[0]))
+    while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
+        remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
+        certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
+                                   remaining)
+        if certificate == ffi.NULL:
+            raise queue_error()
+        lib.X509_STORE_add_cert(store, certificate)
+        lib.X509_free(certificate)
+    del owned  # alive until every certificate was read
+
+
+def _stored_certificates(ctx):
+    """``(certificates, crl_count)`` of the context's certificate store;
+    the ``X509 *`` are the store's.  Certificates of a ``capath`` directory
+    are there only once a verification looked them up (as with the
+    stdlib)."""
+    store = lib.SSL_CTX_get_cert_store(ctx)
+    certificate = ffi.new("X509 **")
+    certificates, crls = [], 0
+    for position in range(lib.cffisock_store_size(store)):
+        kind = lib.cffisock_store_object(store, position, certificate)
+        if kind == lib.CFFISOCK_STORE_CERTIFICATE:
+            certificates.append(certificate[0])
+        elif kind == lib.CFFISOCK_STORE_CRL:
+            crls += 1
+    return certificates, crls
