@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from support.cli import COMMAND, ENV, run_main
+from support.cli import ENV, INTERRUPTIBLE_COMMAND, run_main
 from support.loopback import free_port, recv_exactly, requires_ipv6
 from support.tls import ThreadedServer, ca_text, echo, read_until_eof, server_context, write_pem
 
@@ -29,11 +29,12 @@ INPUT = b"first line\n" + bytes(range(256)) + b"\n\r\n\nlast line, no newline"
 @pytest.fixture
 def start_main():
     """``start_main(*arguments)`` starts ``python -m cffisock`` (a Popen,
-    binary pipes); whatever still runs when the test ends is killed."""
+    binary pipes) that Ctrl-C interrupts; whatever still runs when the test
+    ends is killed."""
     processes = []
 
     def start(*arguments, stdin=subprocess.DEVNULL):
-        process = subprocess.Popen(COMMAND + list(arguments), stdin=stdin,
+        process = subprocess.Popen(INTERRUPTIBLE_COMMAND + list(arguments), stdin=stdin,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    env=ENV, cwd=tempfile.gettempdir())
         processes.append(process)

@@ -14,6 +14,14 @@ import cffisock
 ENV = dict(os.environ,
            PYTHONPATH=os.path.dirname(os.path.dirname(cffisock.__file__)))
 COMMAND = [sys.executable, "-m", "cffisock"]
+#: COMMAND, where Ctrl-C works even if this process ignores SIGINT: a job
+#: a non-interactive shell starts in the background does, its children
+#: inherit that, and Python then leaves SIGINT ignored.  A shim sets SIGINT
+#: back to the default and execs COMMAND.
+INTERRUPTIBLE_COMMAND = [
+    sys.executable, "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'cffisock'] + sys.argv[1:])"]
 
 
 def run_main(*arguments, input=None, text=True, timeout=60):
