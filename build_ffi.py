@@ -73,6 +73,7 @@ SSL_MODULES = [
     "openssl_err",
     "openssl_bio",
     "openssl_pem",
+    "openssl_rand",
     "openssl_x509",
     "openssl_ssl",
 ]

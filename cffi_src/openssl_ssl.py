@@ -31,6 +31,10 @@ OPERATIONS = """
 """
 
 TYPES = """
+static const int CFFISOCK_HAS_SSLv3;
+static const int CFFISOCK_HAS_TLSv1;
+static const int CFFISOCK_HAS_TLSv1_1;
+static const int CFFISOCK_HAS_ECDH;
 #define OPENSSL_VERSION_NUMBER ...
 #define OPENSSL_INIT_LOAD_SSL_STRINGS ...
 #define OPENSSL_INIT_LOAD_CRYPTO_STRINGS ...
@@ -91,12 +95,14 @@ TYPES = """
 """ + SSL_STRUCTS
 
 FUNCTIONS = """
+int SSL_CTX_set1_groups(SSL_CTX *, int *, int);
 int OPENSSL_init_ssl(uint64_t, const void *);
 void OPENSSL_thread_stop(void);
 const char *OpenSSL_version(int);
 
 const SSL_METHOD *TLS_client_method(void);
 const SSL_METHOD *TLS_server_method(void);
+const SSL_METHOD *TLS_method(void);
 
 SSL_CTX *SSL_CTX_new(const SSL_METHOD *);
 void SSL_CTX_free(SSL_CTX *);
@@ -193,6 +199,28 @@ ssize_t cffisock_ssl_io(SSL *ssl, int operation, void *buffer, size_t size,
 """
 
 CUSTOMIZATIONS = SSL_STRUCTS + OPERATIONS + """
+/* What this OpenSSL build can negotiate (the ssl module's HAS_* flags). */
+#ifdef OPENSSL_NO_SSL3
+static const int CFFISOCK_HAS_SSLv3 = 0;
+#else
+static const int CFFISOCK_HAS_SSLv3 = 1;
+#endif
+#ifdef OPENSSL_NO_TLS1
+static const int CFFISOCK_HAS_TLSv1 = 0;
+#else
+static const int CFFISOCK_HAS_TLSv1 = 1;
+#endif
+#ifdef OPENSSL_NO_TLS1_1
+static const int CFFISOCK_HAS_TLSv1_1 = 0;
+#else
+static const int CFFISOCK_HAS_TLSv1_1 = 1;
+#endif
+#ifdef OPENSSL_NO_EC
+static const int CFFISOCK_HAS_ECDH = 0;
+#else
+static const int CFFISOCK_HAS_ECDH = 1;
+#endif
+
 /* The STACK_OF(...) accessors, through the generic stack type. */
 static OPENSSL_STACK *cffisock_SSL_CTX_get_ciphers(const SSL_CTX *ctx)
 {

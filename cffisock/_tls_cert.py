@@ -5,7 +5,15 @@
 ``(long name, value)`` pairs, version, serialNumber, notBefore, notAfter,
 subjectAltName, and the OCSP, caIssuers and crlDistributionPoints URIs when
 the certificate has them.  ``der_bytes`` gives the DER encoding.
+
+The module functions of ``ssl`` for certificates' text forms and times
+(``DER_cert_to_PEM_cert``, ``PEM_cert_to_DER_cert``,
+``cert_time_to_seconds``) are here too.
 """
+
+import base64
+import calendar
+import time
 
 from cffisock._tls_ffi import ffi, lib
 
@@ -152,3 +160,44 @@ def der_bytes(certificate):
         return ffi.unpack(ffi.cast("char *", out[0]), length)
     finally:
         lib.OPENSSL_free(out[0])
+
+
+# -- a certificate's text forms, and its times --------------------------------------------
+
+PEM_HEADER = "-----BEGIN CERTIFICATE-----"
+PEM_FOOTER = "-----END CERTIFICATE-----"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def DER_cert_to_PEM_cert(der_cert_bytes):
+    """The PEM text of a DER certificate: base64 in lines of 64, between
+    PEM_HEADER and PEM_FOOTER."""
+    text = base64.standard_b64encode(der_cert_bytes).decode("ascii")
+    lines = [text[start:start + 64] for start in range(0, len(text), 64)]
+    return "\n".join([PEM_HEADER, *lines, PEM_FOOTER + "\n"])
+
+
+def PEM_cert_to_DER_cert(pem_cert_string):
+    """The DER bytes of a PEM certificate (ValueError if it is not framed
+    by PEM_HEADER and PEM_FOOTER)."""
+    if not pem_cert_string.startswith(PEM_HEADER):
+        raise ValueError("Invalid PEM encoding; must start with %s" % PEM_HEADER)
+    text = pem_cert_string.strip()
+    if not text.endswith(PEM_FOOTER):
+        raise ValueError("Invalid PEM encoding; must end with %s" % PEM_FOOTER)
+    body = text[len(PEM_HEADER):-len(PEM_FOOTER)]
+    return base64.decodebytes(body.encode("ascii", "strict"))
+
+
+def cert_time_to_seconds(cert_time):
+    """Seconds since the Epoch of a certificate time as getpeercert() gives
+    it ("May  9 00:00:00 2007 GMT"; English month names in any locale)."""
+    rest = " %d %H:%M:%S %Y GMT"
+    try:
+        month = _MONTHS.index(cert_time[:3].title()) + 1
+    except ValueError:
+        raise ValueError('time data %r does not match format "%%b%s"'
+                         % (cert_time, rest)) from None
+    fields = time.strptime(cert_time[3:], rest)
+    return calendar.timegm((fields.tm_year, month) + tuple(fields)[2:6])

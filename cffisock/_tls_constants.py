@@ -14,11 +14,54 @@ from cffisock._tls_ffi import ffi, lib
 OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
 OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
 
+
+def _version_info(number):
+    """(major, minor, fix, patch, status) of an OPENSSL_VERSION_NUMBER, as
+    the stdlib's OPENSSL_VERSION_INFO splits it."""
+    fields = []
+    for bits in (4, 8, 8, 8, 8):
+        fields.append(number & ((1 << bits) - 1))
+        number >>= bits
+    status, patch, fix, minor, major = fields
+    return major, minor, fix, patch, status
+
+
+OPENSSL_VERSION_INFO = _version_info(OPENSSL_VERSION_NUMBER)
+
 CHANNEL_BINDING_TYPES = ["tls-unique"]
 
-#: The stdlib's protocol numbers for the two modern context kinds.
-PROTOCOL_TLS_CLIENT = 16
-PROTOCOL_TLS_SERVER = 17
+#: What this OpenSSL build and cffisock can do, as the stdlib's flags say it.
+HAS_SNI = HAS_ALPN = HAS_TLSv1_2 = HAS_TLSv1_3 = HAS_NEVER_CHECK_COMMON_NAME = True
+HAS_ECDH = bool(lib.CFFISOCK_HAS_ECDH)
+HAS_SSLv2 = False  # OpenSSL 1.1 and later have none
+HAS_SSLv3 = bool(lib.CFFISOCK_HAS_SSLv3)
+HAS_TLSv1 = bool(lib.CFFISOCK_HAS_TLSv1)
+HAS_TLSv1_1 = bool(lib.CFFISOCK_HAS_TLSv1_1)
+HAS_NPN = False  # next protocol negotiation is not offered (ALPN is)
+HAS_PSK = False  # pre-shared keys: not offered yet
+
+
+class _SSLMethod(IntEnum):
+    """The stdlib's protocol numbers: the two modern context kinds, and the
+    deprecated generic one (PROTOCOL_TLS, alias PROTOCOL_SSLv23) and ones
+    pinned to a single version."""
+    PROTOCOL_TLS = 2
+    PROTOCOL_TLSv1 = 3
+    PROTOCOL_TLSv1_1 = 4
+    PROTOCOL_TLSv1_2 = 5
+    PROTOCOL_TLS_CLIENT = 16
+    PROTOCOL_TLS_SERVER = 17
+
+
+_SSLMethod.PROTOCOL_SSLv23 = _SSLMethod.PROTOCOL_TLS
+(PROTOCOL_TLS, PROTOCOL_TLSv1, PROTOCOL_TLSv1_1, PROTOCOL_TLSv1_2, PROTOCOL_TLS_CLIENT,
+ PROTOCOL_TLS_SERVER) = _SSLMethod
+PROTOCOL_SSLv23 = PROTOCOL_TLS
+_PROTOCOL_NAMES = {member: name for name, member in _SSLMethod.__members__.items()}
+
+#: The protocols pinned to one TLS version, and the version.
+PINNED_VERSIONS = {PROTOCOL_TLSv1: lib.TLS1_VERSION, PROTOCOL_TLSv1_1: lib.TLS1_1_VERSION,
+                   PROTOCOL_TLSv1_2: lib.TLS1_2_VERSION}
 
 
 class TLSVersion(IntEnum):
@@ -68,11 +111,12 @@ class VerifyFlags(IntFlag):
     VERIFY_CRL_CHECK_LEAF = lib.X509_V_FLAG_CRL_CHECK
     VERIFY_CRL_CHECK_CHAIN = lib.X509_V_FLAG_CRL_CHECK | lib.X509_V_FLAG_CRL_CHECK_ALL
     VERIFY_X509_STRICT = lib.X509_V_FLAG_X509_STRICT
-    VERIFY_X509_PARTIAL_CHAIN = lib.X509_V_FLAG_PARTIAL_CHAIN
+    VERIFY_ALLOW_PROXY_CERTS = lib.X509_V_FLAG_ALLOW_PROXY_CERTS
     VERIFY_X509_TRUSTED_FIRST = lib.X509_V_FLAG_TRUSTED_FIRST
+    VERIFY_X509_PARTIAL_CHAIN = lib.X509_V_FLAG_PARTIAL_CHAIN
 
 
-for _enum in (TLSVersion, VerifyMode, Options, VerifyFlags):
+for _enum in (_SSLMethod, TLSVersion, VerifyMode, Options, VerifyFlags):
     _enum.__module__ = "cffisock.tls"
 
 VERSION_NUMBERS = frozenset(int(version) for version in TLSVersion)

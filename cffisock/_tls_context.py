@@ -11,6 +11,7 @@ chain and host name.
 import contextlib
 import os
 import sys
+import warnings
 from operator import index
 
 from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked,
@@ -19,9 +20,9 @@ from cffisock._ffi import lib as _socket_lib
 from cffisock._tls_ciphers import stack_ciphers
 from cffisock._tls_connection import _Connection
 from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, DEFAULT_CIPHERS,
-                                     DEFAULT_OPTIONS, MODES, PROTOCOL_TLS_CLIENT,
+                                     DEFAULT_OPTIONS, MODES, PINNED_VERSIONS, PROTOCOL_TLS_CLIENT,
                                      PROTOCOL_TLS_SERVER, VERIFY_MODE_FLAGS, VERSION_NUMBERS,
-                                     Options, TLSVersion, VerifyFlags, VerifyMode)
+                                     Options, TLSVersion, VerifyFlags, VerifyMode, _SSLMethod)
 from cffisock._tls_errors import SSLError, file_error, queue_error
 from cffisock._tls_ffi import ffi, lib
 from cffisock._tls_purpose import Purpose, purpose_oid
@@ -53,13 +54,18 @@ class SSLContext:
             method = lib.TLS_client_method()
         elif protocol == PROTOCOL_TLS_SERVER:
             method = lib.TLS_server_method()
+        elif protocol in _SSLMethod.__members__.values():
+            method = lib.TLS_method()
+            if sys.version_info >= (3, 10):  # as the stdlib from 3.10 on
+                warnings.warn("ssl.%s is deprecated" % _SSLMethod(protocol).name,
+                              DeprecationWarning, stacklevel=2)
         else:
             raise ValueError("invalid or unsupported protocol version %r" % (protocol,))
         ctx = lib.SSL_CTX_new(method)
         if ctx == ffi.NULL:
             raise queue_error()
         self._ctx = ffi.gc(ctx, lib.SSL_CTX_free)
-        self.protocol = protocol
+        self.protocol = _SSLMethod(protocol)
         self._check_hostname = False
         self._alpn = None
         self._keylog = None
@@ -67,7 +73,12 @@ class SSLContext:
         self._post_handshake_auth = False
         lib.SSL_CTX_set_options(ctx, DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, MODES)
-        lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
+        self._pinned = PINNED_VERSIONS.get(protocol)
+        if self._pinned is None:
+            lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
+        else:  # one version only, as OpenSSL's TLSv1_2_method() and the like
+            lib.SSL_CTX_set_min_proto_version(ctx, self._pinned)
+            lib.SSL_CTX_set_max_proto_version(ctx, self._pinned)
         if not lib.SSL_CTX_set_cipher_list(ctx, DEFAULT_CIPHERS):
             lib.ERR_clear_error()
             raise SSLError("No cipher can be selected.")
@@ -197,12 +208,12 @@ class SSLContext:
     # -- protocol versions and options ----------------------------------------------------
 
     minimum_version = property(
-        lambda self: _version_bound(self._ctx, "minimum"),
-        lambda self, value: _set_version_bound(self._ctx, "minimum", value),
+        lambda self: _version_bound(self, "minimum"),
+        lambda self, value: _set_version_bound(self, "minimum", value),
         doc="The lowest TLS version allowed (TLSVersion).")
     maximum_version = property(
-        lambda self: _version_bound(self._ctx, "maximum"),
-        lambda self, value: _set_version_bound(self._ctx, "maximum", value),
+        lambda self: _version_bound(self, "maximum"),
+        lambda self, value: _set_version_bound(self, "maximum", value),
         doc="The highest TLS version allowed (TLSVersion).")
 
     @property
@@ -256,6 +267,18 @@ class SSLContext:
         ``purpose``, a Purpose member)."""
         purpose_oid(purpose)
         self.set_default_verify_paths()
+
+    def set_ecdh_curve(self, name, /):
+        """Offer only the elliptic curve ``name`` (an OpenSSL short name such
+        as "prime256v1", str or bytes) for ECDH key exchange."""
+        encoded = os.fsencode(name)
+        if b"\0" in encoded:
+            raise ValueError("embedded null byte")
+        nid = lib.OBJ_sn2nid(encoded)
+        if nid == 0:
+            raise ValueError("unknown elliptic curve name %r" % (name,))
+        if not lib.SSL_CTX_set1_groups(self._ctx, ffi.new("int[1]", [nid]), 1):
+            raise queue_error()
 
     def set_ciphers(self, ciphers):
         """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
@@ -359,20 +382,27 @@ def unverified_client_over(sock, certfile=None, keyfile=None):
 # -- version bounds ------------------------------------------------------------------------
 
 
-def _version_bound(ctx, which):
-    """The ``which`` ("minimum" or "maximum") version bound as a TLSVersion."""
+def _version_bound(context, which):
+    """The ``which`` ("minimum" or "maximum") version bound of ``context``
+    as a TLSVersion; a context pinned to one version reports no bound, as
+    the stdlib's fixed-version contexts do."""
     getter, _, unbounded = _BOUNDS[which]
-    version = getter(ctx)
+    version = 0 if context._pinned else getter(context._ctx)
     return TLSVersion(version) if version else unbounded
 
 
-def _set_version_bound(ctx, which, value):
+def _set_version_bound(context, which, value):
     """Set the ``which`` version bound, with the stdlib's checks: a C long,
-    then no more than a C int, then a TLSVersion value."""
+    then no more than a C int, then a TLSVersion value; a context pinned to
+    one version refuses."""
     _, setter, unbounded = _BOUNDS[which]
+    ctx = context._ctx
     value = c_long(value)
     if value > INT_MAX:
         raise OverflowError("Option is too long")
+    if context._pinned:
+        raise ValueError("The context's protocol doesn't support modification of "
+                         "highest and lowest version.")
     if value not in VERSION_NUMBERS:
         raise ValueError("Unsupported TLS/SSL version 0x%x" % (value & 0xFFFFFFFF))
     number = value

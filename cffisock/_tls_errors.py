@@ -9,6 +9,7 @@ does, OpenSSL 3's unexpected EOF included.
 
 import errno
 import os
+from enum import IntEnum
 
 import _ssl
 
@@ -62,6 +63,22 @@ class SSLCertVerificationError(SSLError, _ssl.SSLCertVerificationError):
 
 
 CertificateError = SSLCertVerificationError
+
+
+class SSLErrorNumber(IntEnum):
+    """The stdlib's numbers for the kinds of SSLError (its ``errno``)."""
+
+    __module__ = "cffisock.tls"
+    SSL_ERROR_SSL = 1
+    SSL_ERROR_WANT_READ = 2
+    SSL_ERROR_WANT_WRITE = 3
+    SSL_ERROR_WANT_X509_LOOKUP = 4
+    SSL_ERROR_SYSCALL = 5
+    SSL_ERROR_ZERO_RETURN = 6
+    SSL_ERROR_WANT_CONNECT = 7
+    SSL_ERROR_EOF = 8
+    SSL_ERROR_INVALID_ERROR_CODE = 10
+
 
 # OpenSSL library codes to the short names CPython reports in ``library``.
 _LIBRARY_NAMES = {

@@ -9,6 +9,9 @@ the stdlib refuses them.  A closed or detached ``SSLSocket`` has descriptor
 number that may name another file by then).
 """
 
+import sys
+import warnings
+
 from cffisock._converters import bytes_like, release as _release, writable_buffer
 from cffisock._sendfile import sendfile_by_reading
 from cffisock._socketobj import socket as _socket
@@ -69,6 +72,14 @@ class _TLSMethods:
     def selected_alpn_protocol(self):
         """The ALPN protocol both sides chose, or None."""
         return self._connection.selected_alpn_protocol()
+
+    def selected_npn_protocol(self):
+        """None: cffisock negotiates no NPN (ALPN replaced it).  Deprecated,
+        with the stdlib's warning, from Python 3.10 on."""
+        if sys.version_info >= (3, 10):
+            warnings.warn("ssl NPN is deprecated, use ALPN instead", DeprecationWarning,
+                          stacklevel=2)
+        return None
 
     def get_channel_binding(self, cb_type="tls-unique"):
         """The channel binding data of ``cb_type`` (only 'tls-unique')."""

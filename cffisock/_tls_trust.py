@@ -1,9 +1,12 @@
 """The certificates a context trusts: CA certificates loaded into an
 ``SSL_CTX``'s store from files, a directory, PEM text or DER bytes
 (``load_verify_locations``), and the store read back (``cert_store_stats``,
-``get_ca_certs``).  The SSLContext methods of those names call these."""
+``get_ca_certs``).  The SSLContext methods of those names call these.
+``get_default_verify_paths`` says where OpenSSL looks by default.
+"""
 
 import os
+from collections import namedtuple
 
 from cffisock._converters import bytes_like
 from cffisock._tls_cert import decode_certificate, der_bytes
@@ -15,6 +18,28 @@ def path_or_null(path):
     """A file-system path for OpenSSL (str, bytes or PathLike), or NULL
     for None."""
     return os.fsencode(path) if path is not None else ffi.NULL
+
+
+DefaultVerifyPaths = namedtuple(
+    "DefaultVerifyPaths",
+    "cafile capath openssl_cafile_env openssl_cafile openssl_capath_env openssl_capath")
+DefaultVerifyPaths.__module__ = "cffisock.tls"
+
+
+def get_default_verify_paths():
+    """Where OpenSSL looks for CA certificates by default: its compiled-in
+    file and directory, the environment variables that override them, and
+    (``cafile``, ``capath``) the paths in effect, None where no such file
+    or directory exists."""
+    cafile_env, cafile_default, capath_env, capath_default = (
+        ffi.string(getter()).decode("utf-8", "surrogateescape") for getter in (
+            lib.X509_get_default_cert_file_env, lib.X509_get_default_cert_file,
+            lib.X509_get_default_cert_dir_env, lib.X509_get_default_cert_dir))
+    cafile = os.environ.get(cafile_env, cafile_default)
+    capath = os.environ.get(capath_env, capath_default)
+    return DefaultVerifyPaths(cafile if os.path.isfile(cafile) else None,
+                              capath if os.path.isdir(capath) else None,
+                              cafile_env, cafile_default, capath_env, capath_default)
 
 
 def load_verify_locations(ctx, cafile, capath, cadata):

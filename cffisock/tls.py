@@ -15,27 +15,55 @@ sans-I/O ``SSLObject`` over two ``MemoryBIO`` objects.
 This module is the public face; the parts live in ``_tls_constants``
 (enums, defaults), ``_tls_context`` (SSLContext), ``_tls_connection``
 (one connection, MemoryBIO, SSLSession), ``_tls_socket`` (SSLSocket,
-SSLObject), ``_tls_cert``, ``_tls_ciphers``, ``_tls_errors`` and
-``_tls_purpose``.
+SSLObject), ``_tls_cert``, ``_tls_ciphers``, ``_tls_errors``, ``_tls_purpose``,
+``_tls_random``, ``_tls_records`` (the protocol's numbers) and
+``_tls_trust``.
 """
 
 import os
 import sys
 
 from cffisock._tls_connection import MemoryBIO, SSLSession  # noqa: F401 (public names)
+from cffisock._tls_cert import (  # noqa: F401 (public names)
+    PEM_FOOTER,
+    PEM_HEADER,
+    DER_cert_to_PEM_cert,
+    PEM_cert_to_DER_cert,
+    cert_time_to_seconds,
+)
 from cffisock._tls_constants import (  # noqa: F401 (public names)
     CERT_NONE,
     CERT_OPTIONAL,
     CERT_REQUIRED,
     CHANNEL_BINDING_TYPES,
+    HAS_ALPN,
+    HAS_ECDH,
+    HAS_NEVER_CHECK_COMMON_NAME,
+    HAS_NPN,
+    HAS_PSK,
+    HAS_SNI,
+    HAS_SSLv2,
+    HAS_SSLv3,
+    HAS_TLSv1,
+    HAS_TLSv1_1,
+    HAS_TLSv1_2,
+    HAS_TLSv1_3,
     OPENSSL_VERSION,
+    OPENSSL_VERSION_INFO,
     OPENSSL_VERSION_NUMBER,
+    PROTOCOL_SSLv23,
+    PROTOCOL_TLS,
     PROTOCOL_TLS_CLIENT,
     PROTOCOL_TLS_SERVER,
+    PROTOCOL_TLSv1,
+    PROTOCOL_TLSv1_1,
+    PROTOCOL_TLSv1_2,
     Options,
     TLSVersion,
     VerifyFlags,
     VerifyMode,
+    _PROTOCOL_NAMES,
+    _SSLMethod,
 )
 from cffisock._tls_context import SSLContext
 from cffisock._tls_errors import (  # noqa: F401 (public names)
@@ -43,19 +71,28 @@ from cffisock._tls_errors import (  # noqa: F401 (public names)
     SSLCertVerificationError,
     SSLEOFError,
     SSLError,
+    SSLErrorNumber,
     SSLSyscallError,
     SSLWantReadError,
     SSLWantWriteError,
     SSLZeroReturnError,
 )
+from cffisock._tls_records import (  # noqa: F401 (public names, and the stdlib's private enums)
+    AlertDescription,
+    _TLSAlertType,
+    _TLSContentType,
+    _TLSMessageType,
+)
 from cffisock._tls_purpose import Purpose, _ASN1Object, purpose_oid as _purpose_oid  # noqa: F401
+from cffisock._tls_random import RAND_add, RAND_bytes, RAND_status  # noqa: F401 (public names)
 from cffisock._tls_socket import SSLObject, SSLSocket  # noqa: F401 (public names)
-
-HAS_SNI = HAS_ALPN = HAS_TLSv1_2 = HAS_TLSv1_3 = True
+from cffisock._tls_trust import DefaultVerifyPaths, get_default_verify_paths  # noqa: F401
 
 # As the stdlib's ssl: the flags' members are module constants too.
 globals().update(Options.__members__)
 globals().update(VerifyFlags.__members__)
+globals().update(AlertDescription.__members__)
+globals().update(SSLErrorNumber.__members__)
 
 
 def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None,

@@ -44,7 +44,7 @@ TAKES_A_BUFFER = {
     "SSLObject.read", "SSLObject.write", "MemoryBIO.write",
     "SSLContext.load_verify_locations", "SSLContext.load_cert_chain", "create_default_context",
     "SocketIO.readinto", "SocketIO.write", "SocketIO.writelines",
-    "ssl().write",
+    "ssl().write", "RAND_add",
 }
 
 _NUMBERS = "numbers, str names or socket objects only"
@@ -53,6 +53,7 @@ _REFUSED = "refused on TLS sockets: raises before it looks at its arguments"
 _OWN_BUFFERS = "receives into buffers of its own"
 _FILE = "a file's own bytes, read by the call (SSLSocket.sendfile: through SSLSocket.sendall)"
 _IO = "io machinery: reads into buffers of its own, or none at all"
+_BASE64 = "read by the stdlib's base64 module, which makes and releases its own view"
 
 #: Public callables that take no caller's buffer, and why.
 NO_BUFFER = {
@@ -74,8 +75,10 @@ NO_BUFFER = {
         "SSLContext.get_ciphers", "SSLContext.load_default_certs", "SSLContext.session_stats",
         "SSLContext.set_alpn_protocols", "SSLContext.set_ciphers",
         "SSLContext.set_default_verify_paths", "SSLContext.wrap_bio",
-        "SSLContext.wrap_socket",
+        "SSLContext.wrap_socket", "SSLContext.set_ecdh_curve", "RAND_bytes", "RAND_status", "cert_time_to_seconds",
+        "get_default_verify_paths", "PEM_cert_to_DER_cert",
     ], _NUMBERS),
+    "DER_cert_to_PEM_cert": _BASE64,
     **dict.fromkeys([
         "socket.recv", "socket.recvfrom", "socket.recvmsg", "socket.recvmmsg",
         "SSLSocket.recv", "MemoryBIO.read", "ssl().read",
@@ -89,6 +92,7 @@ NO_BUFFER = {
     **{"%s.%s" % (cls, name): _NEGOTIATED for cls in ("SSLSocket", "SSLObject")
        for name in ("cipher", "compression", "get_channel_binding", "get_unverified_chain",
                     "get_verified_chain", "getpeercert", "pending", "selected_alpn_protocol",
+                    "selected_npn_protocol",
                     "shared_ciphers", "verify_client_post_handshake", "version")},
     **dict.fromkeys(["SocketIO." + name for name in (
         "close", "fileno", "flush", "isatty", "read", "readable", "readall", "readline",

@@ -10,6 +10,7 @@ import socket as stdlib_socket
 import ssl as stdlib_ssl
 import sys
 import threading
+import warnings
 
 import pytest
 
@@ -23,6 +24,7 @@ from support.tls import (
     connect,
     connect_cffisock,
     default_client_context,
+    load_identity,
     server_context,
 )
 
@@ -175,6 +177,33 @@ def test_set_ciphers_limits_tls12_and_shared_ciphers(ca, server_cert):
     assert set(name for name, _, _ in shared_list) <= set(names)
 
 
+@pytest.mark.parametrize("client_curve, handshakes",
+                         [("secp384r1", True), ("prime256v1", False)])
+def test_set_ecdh_curve_limits_the_key_exchange_to_that_curve(ca, server_cert, client_curve,
+                                                              handshakes):
+    context = server_context("cffisock", server_cert)
+    context.set_ecdh_curve(b"secp384r1")
+    client = client_context("stdlib", ca)
+    client.set_ecdh_curve(client_curve)
+    with ThreadedServer(lambda conn: conn.version(), context, side="cffisock") as threaded:
+        if handshakes:
+            with connect("stdlib", client, threaded.address) as sock:
+                assert sock.version() == "TLSv1.3"
+        else:
+            with pytest.raises(stdlib_ssl.SSLError):
+                connect("stdlib", client, threaded.address).close()
+
+
+@pytest.mark.parametrize("name, error", [("no-such-curve", ValueError), (None, TypeError),
+                                         (1, TypeError), ("prime\0256v1", ValueError)])
+def test_set_ecdh_curve_refuses_what_the_stdlib_refuses(name, error):
+    with pytest.raises(error) as theirs:
+        stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER).set_ecdh_curve(name)
+    with pytest.raises(error) as ours:
+        tls.SSLContext(tls.PROTOCOL_TLS_SERVER).set_ecdh_curve(name)
+    assert str(ours.value) == str(theirs.value)
+
+
 CPYTHON_CIPHER_KEYS = ["id", "name", "protocol", "description", "strength_bits",
                        "alg_bits", "aead", "symmetric", "digest", "kea", "auth"]
 
@@ -207,3 +236,62 @@ def test_exceptions_are_caught_by_the_stdlib_class_of_the_same_name(name):
     ours = getattr(tls, name)
     assert issubclass(ours, getattr(stdlib_ssl, name))
     assert issubclass(ours, tls.SSLError) and issubclass(ours, OSError)
+
+
+DEPRECATED_PROTOCOLS = ["PROTOCOL_TLS", "PROTOCOL_SSLv23", "PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1",
+                        "PROTOCOL_TLSv1_2"]
+
+
+def _context_and_warnings(module, name):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        context = module.SSLContext(getattr(module, name))
+    return context, [(w.category, str(w.message), w.filename) for w in caught]
+
+
+@pytest.mark.parametrize("name", DEPRECATED_PROTOCOLS)
+def test_deprecated_protocols_make_the_stdlibs_contexts_and_warnings(name):
+    ours, our_warnings = _context_and_warnings(tls, name)
+    theirs, their_warnings = _context_and_warnings(stdlib_ssl, name)
+    assert repr(ours.protocol) == repr(theirs.protocol)
+    assert (ours.verify_mode, ours.check_hostname) == (theirs.verify_mode, theirs.check_hostname)
+    assert [(category, message) for category, message, _ in our_warnings] == \
+        [(category, message) for category, message, _ in their_warnings]
+    assert all(filename == __file__ for _, _, filename in our_warnings)
+    if name in ("PROTOCOL_TLS", "PROTOCOL_SSLv23"):
+        # cffisock keeps its TLS 1.2 floor on every Python version.
+        assert ours.minimum_version == tls.TLSVersion.TLSv1_2
+    else:
+        assert (ours.minimum_version, ours.maximum_version) == \
+            (theirs.minimum_version, theirs.maximum_version)
+
+
+@pytest.mark.parametrize("name", ["PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1", "PROTOCOL_TLSv1_2"])
+def test_contexts_pinned_to_one_version_refuse_new_bounds_as_the_stdlib(name):
+    for module in (tls, stdlib_ssl):
+        context, _ = _context_and_warnings(module, name)
+        with pytest.raises(ValueError, match="doesn't support modification"):
+            context.minimum_version = module.TLSVersion.TLSv1_2
+        with pytest.raises(ValueError, match="doesn't support modification"):
+            context.maximum_version = module.TLSVersion.TLSv1_3
+
+
+def test_a_context_pinned_to_tls12_negotiates_tls12_with_a_tls13_server(ca, server_cert):
+    client, _ = _context_and_warnings(tls, "PROTOCOL_TLSv1_2")
+    client.load_verify_locations(cadata=ca_text(ca))
+    client.verify_mode = tls.CERT_REQUIRED
+    with ThreadedServer(lambda conn: conn.version(), server_context("stdlib", server_cert),
+                        side="stdlib") as threaded:
+        with connect("cffisock", client, threaded.address) as sock:
+            assert sock.version() == "TLSv1.2"
+    assert threaded.result() == "TLSv1.2"
+
+
+def test_a_generic_context_serves_and_connects(ca, server_cert):
+    server, _ = _context_and_warnings(tls, "PROTOCOL_TLS")
+    load_identity(server, server_cert)
+    client, _ = _context_and_warnings(tls, "PROTOCOL_TLS")
+    with ThreadedServer(lambda conn: conn.version(), server, side="cffisock") as threaded:
+        with connect("cffisock", client, threaded.address, server_hostname=None) as sock:
+            assert sock.version() == "TLSv1.3"
+            assert sock.getpeercert() == {}  # CERT_NONE: not verified

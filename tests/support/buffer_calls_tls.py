@@ -186,3 +186,13 @@ def _legacy_object(side, res):
         legacy = cffisock.ssl(a)
     thread.join(5)
     return legacy
+
+
+@scenario("RAND_add", "mixed in: returns", "returns", content=b"seed material")
+def _(side, res, buffer):
+    return side.ssl.RAND_add(buffer, 1.0)
+
+
+@scenario("RAND_add", "entropy that is not a number", "TypeError", content=b"seed material")
+def _(side, res, buffer):
+    return side.ssl.RAND_add(buffer, "much")

@@ -1,0 +1,171 @@
+"""cffisock.tls's module-level names beside the context and the sockets:
+the HAS_* flags, OPENSSL_VERSION_INFO, the protocol's enums, the error
+numbers, certificates' text forms and times, the default verify paths and
+the random generator, each against the running interpreter's ``ssl``."""
+
+import ssl as stdlib_ssl
+import warnings
+
+import pytest
+
+from cffisock import tls
+from support.comparison import ON_PYPY
+from support.tls import ThreadedServer, client_context, connect, server_context
+
+SAME_OPENSSL = tls.OPENSSL_VERSION_NUMBER == stdlib_ssl.OPENSSL_VERSION_NUMBER
+
+#: HAS_* flags that may differ from this stdlib's, and why.
+FLAGS_THAT_DIFFER = {
+    # Older stdlibs (3.9, PyPy) say True when OpenSSL has NPN; cffisock
+    # offers ALPN only.
+    "HAS_NPN": False,
+}
+
+
+@pytest.mark.parametrize("name", sorted(name for name in dir(stdlib_ssl)
+                                        if name.startswith("HAS_")))
+def test_has_flags_say_what_the_stdlib_says(name):
+    if name in FLAGS_THAT_DIFFER:
+        assert getattr(tls, name) is FLAGS_THAT_DIFFER[name]
+    elif not SAME_OPENSSL:
+        pytest.skip("this stdlib's ssl links another OpenSSL (%s)" % stdlib_ssl.OPENSSL_VERSION)
+    else:
+        assert getattr(tls, name) is getattr(stdlib_ssl, name)
+
+
+def test_openssl_version_info_splits_the_version_number():
+    major, minor, fix, patch, status = tls.OPENSSL_VERSION_INFO
+    assert tls.OPENSSL_VERSION.startswith("OpenSSL %d.%d.%d" % (major, minor, patch)) or \
+        tls.OPENSSL_VERSION.startswith("OpenSSL %d.%d.%d" % (major, minor, fix))
+    if SAME_OPENSSL:
+        assert tls.OPENSSL_VERSION_INFO == stdlib_ssl.OPENSSL_VERSION_INFO
+
+
+@pytest.mark.parametrize("name", ["AlertDescription", "SSLErrorNumber", "_TLSContentType",
+                                  "_TLSMessageType", "_TLSAlertType"])
+def test_enums_have_the_stdlibs_members_in_its_order(name):
+    ours, theirs = getattr(tls, name), getattr(stdlib_ssl, name, None)
+    if theirs is None:
+        pytest.skip("this stdlib's ssl has no %s" % name)
+    assert [(member, int(value)) for member, value in ours.__members__.items()] == \
+        [(member, int(value)) for member, value in theirs.__members__.items()]
+    assert ours.__module__ == "cffisock.tls"
+
+
+@pytest.mark.parametrize("enum_name", ["AlertDescription", "SSLErrorNumber"])
+def test_enum_members_are_module_constants_too(enum_name):
+    for member, value in getattr(tls, enum_name).__members__.items():
+        assert getattr(tls, member) is value
+        assert getattr(tls, member) == getattr(stdlib_ssl, member)
+
+
+def test_protocol_constants_are_sslmethod_members_as_in_the_stdlib():
+    assert repr(tls.PROTOCOL_TLS_CLIENT) == repr(stdlib_ssl.PROTOCOL_TLS_CLIENT)
+    assert repr(tls.PROTOCOL_TLS_SERVER) == repr(stdlib_ssl.PROTOCOL_TLS_SERVER)
+    assert tls.SSLContext(tls.PROTOCOL_TLS_SERVER).protocol is tls.PROTOCOL_TLS_SERVER
+    assert tls._PROTOCOL_NAMES[tls.PROTOCOL_TLS_CLIENT] == "PROTOCOL_TLS_CLIENT"
+
+
+def test_verify_allow_proxy_certs_is_the_stdlibs_flag():
+    assert int(tls.VERIFY_ALLOW_PROXY_CERTS) == int(stdlib_ssl.VERIFY_ALLOW_PROXY_CERTS)
+    assert list(tls.VerifyFlags.__members__) == list(stdlib_ssl.VerifyFlags.__members__)
+
+
+def test_der_and_pem_round_trip_as_the_stdlibs(ca):
+    ca_der = stdlib_ssl.PEM_cert_to_DER_cert(ca.cert_pem.bytes().decode("ascii"))
+    pem = tls.DER_cert_to_PEM_cert(ca_der)
+    assert pem == stdlib_ssl.DER_cert_to_PEM_cert(ca_der)
+    assert tls.PEM_cert_to_DER_cert(pem) == ca_der
+    assert tls.DER_cert_to_PEM_cert(bytearray(ca_der)) == pem
+    assert (tls.PEM_HEADER, tls.PEM_FOOTER) == (stdlib_ssl.PEM_HEADER, stdlib_ssl.PEM_FOOTER)
+
+
+MALFORMED_PEM = ["not a certificate", stdlib_ssl.PEM_HEADER + "\nAAAA\n",
+                 "\n" + stdlib_ssl.PEM_HEADER + "\nAAAA\n" + stdlib_ssl.PEM_FOOTER]
+
+
+@pytest.mark.parametrize("text", MALFORMED_PEM)
+def test_malformed_pem_raises_the_stdlibs_error(text):
+    with pytest.raises(ValueError) as ours:
+        tls.PEM_cert_to_DER_cert(text)
+    with pytest.raises(ValueError) as theirs:
+        stdlib_ssl.PEM_cert_to_DER_cert(text)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("text", ["May  9 00:00:00 2007 GMT", "Jan  5 09:34:43 2018 GMT",
+                                  "JAN  5 09:34:43 2018 GMT", "Dec 31 23:59:60 2008 GMT",
+                                  "Jan  5 09:34 2018 GMT", "Jon  5 09:34:43 2018 GMT",
+                                  "Jan  5 09:34:43 2018 UTC", "Jan  5 09:34:43 2018"])
+def test_cert_time_to_seconds_as_the_stdlibs(text):
+    try:
+        expected = stdlib_ssl.cert_time_to_seconds(text)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as ours:
+            tls.cert_time_to_seconds(text)
+        assert str(ours.value) == str(exc)
+    else:
+        assert tls.cert_time_to_seconds(text) == expected
+
+
+def test_default_verify_paths_are_the_stdlibs():
+    if not SAME_OPENSSL:
+        pytest.skip("this stdlib's ssl links another OpenSSL (%s)" % stdlib_ssl.OPENSSL_VERSION)
+    assert tls.get_default_verify_paths() == tuple(stdlib_ssl.get_default_verify_paths())
+    assert tls.get_default_verify_paths()._fields == stdlib_ssl.DefaultVerifyPaths._fields
+
+
+def test_default_verify_paths_follow_the_environment(tmp_path, monkeypatch):
+    cafile = tmp_path / "ca.pem"
+    cafile.write_text("")
+    paths = tls.get_default_verify_paths()
+    monkeypatch.setenv(paths.openssl_cafile_env, str(cafile))
+    monkeypatch.setenv(paths.openssl_capath_env, str(tmp_path / "missing"))
+    moved = tls.get_default_verify_paths()
+    assert (moved.cafile, moved.capath) == (str(cafile), None)
+
+
+def test_random_bytes_are_fresh_and_sized():
+    assert tls.RAND_status() is True
+    first, second = tls.RAND_bytes(32), tls.RAND_bytes(32)
+    assert type(first) is bytes and len(first) == 32 and first != second
+    assert tls.RAND_bytes(0) == b""
+    tls.RAND_add("text", 1.0)
+    tls.RAND_add(bytearray(b"bytes"), 0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda ssl: ssl.RAND_bytes(-1),
+    lambda ssl: ssl.RAND_bytes(1.5),
+    lambda ssl: ssl.RAND_bytes(2 ** 40),
+    lambda ssl: ssl.RAND_add(1, 1.0),
+    lambda ssl: ssl.RAND_add(b"x", "1.0"),
+    lambda ssl: ssl.RAND_add(b"x"),
+])
+def test_random_functions_refuse_bad_arguments_as_the_stdlib(call):
+    with pytest.raises(Exception) as theirs:
+        call(stdlib_ssl)
+    with pytest.raises(type(theirs.value)):
+        call(tls)
+
+
+@pytest.mark.skipif(ON_PYPY, reason="PyPy's ssl words these messages its own way")
+def test_random_errors_have_the_stdlibs_messages():
+    with pytest.raises(ValueError, match="^num must be positive$"):
+        tls.RAND_bytes(-1)
+
+
+def test_selected_npn_protocol_is_none_with_the_stdlibs_warning(ca, server_cert):
+    context = server_context("cffisock", server_cert)
+    with ThreadedServer(lambda conn: conn.version(), context, side="cffisock",
+                        connections=2) as threaded:
+        with connect("stdlib", client_context("stdlib", ca), threaded.address) as theirs, \
+                connect("cffisock", client_context("cffisock", ca), threaded.address) as ours:
+            outcomes = []
+            for sock in (theirs, ours):
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    outcomes.append((sock.selected_npn_protocol(),
+                                     [(w.category, str(w.message)) for w in caught]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][0] is None
