@@ -197,10 +197,12 @@ def test_set_ecdh_curve_limits_the_key_exchange_to_that_curve(ca, server_cert, c
 @pytest.mark.parametrize("name, error", [("no-such-curve", ValueError), (None, TypeError),
                                          (1, TypeError), ("prime\0256v1", ValueError)])
 def test_set_ecdh_curve_refuses_what_the_stdlib_refuses(name, error):
-    with pytest.raises(error) as theirs:
-        stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER).set_ecdh_curve(name)
     with pytest.raises(error) as ours:
         tls.SSLContext(tls.PROTOCOL_TLS_SERVER).set_ecdh_curve(name)
+    if platform.python_implementation() == "PyPy":
+        return  # PyPy's ssl has types and words of its own here; CPython's are the reference
+    with pytest.raises(error) as theirs:
+        stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER).set_ecdh_curve(name)
     assert str(ours.value) == str(theirs.value)
 
 
@@ -268,12 +270,16 @@ def test_deprecated_protocols_make_the_stdlibs_contexts_and_warnings(name):
 
 @pytest.mark.parametrize("name", ["PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1", "PROTOCOL_TLSv1_2"])
 def test_contexts_pinned_to_one_version_refuse_new_bounds_as_the_stdlib(name):
+    messages = {}
     for module in (tls, stdlib_ssl):
         context, _ = _context_and_warnings(module, name)
-        with pytest.raises(ValueError, match="doesn't support modification"):
-            context.minimum_version = module.TLSVersion.TLSv1_2
-        with pytest.raises(ValueError, match="doesn't support modification"):
-            context.maximum_version = module.TLSVersion.TLSv1_3
+        for bound, version in (("minimum_version", "TLSv1_2"), ("maximum_version", "TLSv1_3")):
+            with pytest.raises(ValueError) as refused:
+                setattr(context, bound, getattr(module.TLSVersion, version))
+            messages[module, bound] = str(refused.value)
+    # CPython's words (PyPy's ssl drops the space after "support").
+    assert messages[tls, "minimum_version"] == messages[tls, "maximum_version"] == (
+        "The context's protocol doesn't support modification of highest and lowest version.")
 
 
 def test_a_context_pinned_to_tls12_negotiates_tls12_with_a_tls13_server(ca, server_cert):
