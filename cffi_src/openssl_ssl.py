@@ -95,6 +95,9 @@ static const int CFFISOCK_HAS_ECDH;
 """ + SSL_STRUCTS
 
 FUNCTIONS = """
+int SSL_CTX_set_num_tickets(SSL_CTX *, size_t);
+size_t SSL_CTX_get_num_tickets(const SSL_CTX *);
+int SSL_CTX_get_security_level(const SSL_CTX *);
 int SSL_CTX_set1_groups(SSL_CTX *, int *, int);
 int OPENSSL_init_ssl(uint64_t, const void *);
 void OPENSSL_thread_stop(void);

@@ -82,8 +82,8 @@ def c_ssize_t(value):
 
 
 def c_long(value):
-    """"l": ``value`` if a C long can hold it.  SSLContext.minimum_version
-    and maximum_version."""
+    """"l": ``value`` if a C long can hold it.  SSLContext.minimum_version,
+    maximum_version and num_tickets."""
     value = index(value)
     if not LONG_MIN <= value <= LONG_MAX:
         raise OverflowError("Python int too large to convert to C long")

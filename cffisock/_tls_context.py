@@ -162,6 +162,24 @@ class SSLContext:
         self._sni_callback = callback
         lib.cffisock_set_sni_callback(self._ctx, callback is not None)
 
+    def set_servername_callback(self, server_name_callback):
+        """The older form of ``sni_callback`` (which it sets): the callback
+        gets the server name in its ASCII (IDNA A-label) form."""
+        if server_name_callback is None:
+            self.sni_callback = None
+            return
+        if not callable(server_name_callback):
+            raise TypeError("not a callable object")
+
+        def with_ascii_name(connection, server_name, context):
+            if isinstance(server_name, str):
+                server_name = server_name.encode("idna").decode("ascii")
+            elif server_name is not None:
+                server_name = server_name.decode("ascii")
+            return server_name_callback(connection, server_name, context)
+
+        self.sni_callback = with_ascii_name
+
     @property
     def check_hostname(self):
         """Whether client connections check the server's host name."""
@@ -227,6 +245,27 @@ class SSLContext:
         value = index(value)
         lib.SSL_CTX_clear_options(self._ctx, current & ~value)
         lib.SSL_CTX_set_options(self._ctx, value & ~current)
+
+    @property
+    def num_tickets(self):
+        """How many TLS 1.3 session tickets a server sends after the
+        handshake (2 by default)."""
+        return lib.SSL_CTX_get_num_tickets(self._ctx)
+
+    @num_tickets.setter
+    def num_tickets(self, value):
+        value = c_long(value)
+        if value < 0:
+            raise ValueError("value must be non-negative")
+        if self.protocol != PROTOCOL_TLS_SERVER:
+            raise ValueError("SSLContext is not a server context.")
+        if not lib.SSL_CTX_set_num_tickets(self._ctx, value):
+            raise ValueError("failed to set num tickets.")
+
+    @property
+    def security_level(self):
+        """OpenSSL's security level of the context (read-only)."""
+        return lib.SSL_CTX_get_security_level(self._ctx)
 
     # -- certificates -----------------------------------------------------------------
 

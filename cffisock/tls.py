@@ -16,7 +16,8 @@ This module is the public face; the parts live in ``_tls_constants``
 (enums, defaults), ``_tls_context`` (SSLContext), ``_tls_connection``
 (one connection, MemoryBIO, SSLSession), ``_tls_socket`` (SSLSocket,
 SSLObject), ``_tls_cert``, ``_tls_ciphers``, ``_tls_errors``, ``_tls_purpose``,
-``_tls_random``, ``_tls_records`` (the protocol's numbers) and
+``_tls_random``, ``_tls_records`` (the protocol's numbers),
+``_tls_shortcuts`` (ready-made contexts, get_server_certificate) and
 ``_tls_trust``.
 """
 
@@ -85,6 +86,12 @@ from cffisock._tls_records import (  # noqa: F401 (public names, and the stdlib'
 )
 from cffisock._tls_purpose import Purpose, _ASN1Object, purpose_oid as _purpose_oid  # noqa: F401
 from cffisock._tls_random import RAND_add, RAND_bytes, RAND_status  # noqa: F401 (public names)
+from cffisock._tls_shortcuts import (  # noqa: F401 (public names, and the stdlib modules' own)
+    _create_stdlib_context,
+    _create_unverified_context,
+    get_protocol_name,
+    get_server_certificate,
+)
 from cffisock._tls_socket import SSLObject, SSLSocket  # noqa: F401 (public names)
 from cffisock._tls_trust import DefaultVerifyPaths, get_default_verify_paths  # noqa: F401
 
@@ -123,3 +130,7 @@ def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=N
     if keylog and not sys.flags.ignore_environment:
         context.keylog_filename = keylog
     return context
+
+
+#: What http.client and urllib call for a default HTTPS context.
+_create_default_https_context = create_default_context

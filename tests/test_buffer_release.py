@@ -75,8 +75,10 @@ NO_BUFFER = {
         "SSLContext.get_ciphers", "SSLContext.load_default_certs", "SSLContext.session_stats",
         "SSLContext.set_alpn_protocols", "SSLContext.set_ciphers",
         "SSLContext.set_default_verify_paths", "SSLContext.wrap_bio",
-        "SSLContext.wrap_socket", "SSLContext.set_ecdh_curve", "RAND_bytes", "RAND_status", "cert_time_to_seconds",
-        "get_default_verify_paths", "PEM_cert_to_DER_cert",
+        "SSLContext.wrap_socket", "SSLContext.set_ecdh_curve",
+        "SSLContext.set_servername_callback", "RAND_bytes", "RAND_status", "cert_time_to_seconds",
+        "get_default_verify_paths", "PEM_cert_to_DER_cert", "get_server_certificate",
+        "get_protocol_name",
     ], _NUMBERS),
     "DER_cert_to_PEM_cert": _BASE64,
     **dict.fromkeys([

@@ -301,3 +301,59 @@ def test_a_generic_context_serves_and_connects(ca, server_cert):
         with connect("cffisock", client, threaded.address, server_hostname=None) as sock:
             assert sock.version() == "TLSv1.3"
             assert sock.getpeercert() == {}  # CERT_NONE: not verified
+
+
+def test_num_tickets_and_security_level_are_the_stdlibs():
+    ours = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    theirs = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
+    assert (ours.num_tickets, ours.security_level) == (theirs.num_tickets, theirs.security_level)
+    ours.num_tickets = 0
+    assert ours.num_tickets == 0
+    for value, error in ((-1, ValueError), ("2", TypeError), (2 ** 70, OverflowError)):
+        with pytest.raises(error):
+            ours.num_tickets = value
+        with pytest.raises(error):
+            theirs.num_tickets = value
+    with pytest.raises(ValueError, match="not a server context"):
+        tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).num_tickets = 1
+    with pytest.raises(AttributeError):
+        ours.security_level = 1
+
+
+def test_a_server_with_no_tickets_sends_none(ca, server_cert):
+    context = server_context("cffisock", server_cert)
+    context.num_tickets = 0
+    with ThreadedServer(lambda conn: conn.sendall(b"x"), context, side="cffisock") as threaded:
+        with connect("stdlib", client_context("stdlib", ca), threaded.address) as sock:
+            assert sock.recv(1) == b"x"
+            assert sock.session is not None and not sock.session.has_ticket
+
+
+@pytest.mark.parametrize("client_name, seen_name", [("localhost", "localhost"),
+                                                    ("bücher.example", "xn--bcher-kva.example")])
+def test_set_servername_callback_sees_the_ascii_name_as_the_stdlibs(server_cert, client_name,
+                                                                    seen_name):
+    seen = {}
+    for side, module in (("cffisock", tls), ("stdlib", stdlib_ssl)):
+        context = server_context(side, server_cert)
+
+        def record(conn, name, ctx, side=side, context=context):
+            seen[side] = (name, ctx is context)
+
+        context.set_servername_callback(record)
+        client = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_CLIENT)
+        client.check_hostname, client.verify_mode = False, stdlib_ssl.CERT_NONE
+        with ThreadedServer(lambda conn: conn.sendall(b"x"), context, side=side) as threaded:
+            with connect("stdlib", client, threaded.address, server_hostname=client_name) as sock:
+                assert sock.recv(1) == b"x"
+    assert seen["cffisock"] == seen["stdlib"] == (seen_name, True)
+
+
+def test_set_servername_callback_refuses_what_the_stdlib_refuses():
+    for module in (tls, stdlib_ssl):
+        context = module.SSLContext(module.PROTOCOL_TLS_SERVER)
+        with pytest.raises(TypeError, match="not a callable object"):
+            context.set_servername_callback(42)
+        context.set_servername_callback(lambda *args: None)
+        context.set_servername_callback(None)
+        assert context.sni_callback is None

@@ -4,6 +4,7 @@ numbers, certificates' text forms and times, the default verify paths and
 the random generator, each against the running interpreter's ``ssl``."""
 
 import ssl as stdlib_ssl
+import sys
 import warnings
 
 import pytest
@@ -177,3 +178,61 @@ def test_selected_npn_protocol_is_none_with_the_stdlibs_warning(ca, server_cert)
                                      [(w.category, str(w.message)) for w in caught]))
     assert outcomes[0] == outcomes[1]
     assert outcomes[1][0] is None
+
+
+def _certificate_of_the_server(module, server_cert, **options):
+    context = server_context("stdlib", server_cert)
+    with ThreadedServer(lambda conn: None, context, side="stdlib") as threaded:
+        return module.get_server_certificate(threaded.address, **options)
+
+
+def test_get_server_certificate_gives_the_stdlibs_pem(ca, server_cert, tmp_path):
+    cafile = tmp_path / "ca.pem"
+    cafile.write_bytes(ca.cert_pem.bytes())
+    ours = _certificate_of_the_server(tls, server_cert)
+    assert ours == _certificate_of_the_server(stdlib_ssl, server_cert)
+    assert tls.PEM_cert_to_DER_cert(ours) == stdlib_ssl.PEM_cert_to_DER_cert(
+        server_cert.cert_chain_pems[0].bytes().decode("ascii"))
+    assert _certificate_of_the_server(tls, server_cert, ca_certs=str(cafile), timeout=10) == ours
+
+
+def test_get_server_certificate_verifies_against_ca_certs(server_cert, tmp_path):
+    import trustme
+
+    other = tmp_path / "other-ca.pem"
+    other.write_bytes(trustme.CA().cert_pem.bytes())
+    with pytest.raises(tls.SSLCertVerificationError):
+        _certificate_of_the_server(tls, server_cert, ca_certs=str(other))
+
+
+@pytest.mark.parametrize("purpose", ["SERVER_AUTH", "CLIENT_AUTH"])
+@pytest.mark.parametrize("options", [{}, {"cert_reqs": "CERT_REQUIRED"},
+                                     {"cert_reqs": "CERT_REQUIRED", "check_hostname": True}])
+def test_the_stdlib_modules_context_is_the_stdlibs(purpose, options):
+    def made(module):
+        arguments = {name: getattr(module, value) if isinstance(value, str) else value
+                     for name, value in options.items()}
+        context = module._create_stdlib_context(purpose=getattr(module.Purpose, purpose),
+                                                **arguments)
+        return int(context.protocol), context.verify_mode, context.check_hostname
+
+    if sys.version_info < (3, 10) and not ON_PYPY:
+        assert made(tls)[1:] == made(stdlib_ssl)[1:]  # 3.9's makes PROTOCOL_TLS contexts
+    else:
+        assert made(tls) == made(stdlib_ssl)
+    assert tls._create_unverified_context is tls._create_stdlib_context
+    assert tls._create_default_https_context is tls.create_default_context
+
+
+def test_the_stdlib_modules_context_refuses_what_the_stdlibs_refuses():
+    for module in (tls, stdlib_ssl):
+        with pytest.raises(ValueError, match="certfile must be specified"):
+            module._create_stdlib_context(keyfile="key.pem")
+        with pytest.raises(TypeError):
+            module._create_stdlib_context(purpose="SERVER_AUTH")
+
+
+def test_get_protocol_name_names_the_protocols():
+    for name in ("PROTOCOL_TLS_CLIENT", "PROTOCOL_TLS_SERVER", "PROTOCOL_TLS"):
+        assert tls.get_protocol_name(getattr(tls, name)) == name
+    assert tls.get_protocol_name(99) == stdlib_ssl.get_protocol_name(99) == "<unknown>"

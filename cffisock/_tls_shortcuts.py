@@ -1,0 +1,72 @@
+"""Ready-made contexts and one-call helpers of the ``ssl`` module:
+``_create_unverified_context`` (alias ``_create_stdlib_context``), which the
+stdlib's own clients (ftplib, imaplib, poplib, smtplib, http.client) call
+by that private name, ``_create_default_https_context``,
+``get_server_certificate`` and ``get_protocol_name``."""
+
+import os
+import sys
+
+from cffisock._connections import _GLOBAL_DEFAULT_TIMEOUT, create_connection
+from cffisock._tls_cert import DER_cert_to_PEM_cert
+from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT,
+                                     PROTOCOL_TLS_SERVER, _PROTOCOL_NAMES)
+from cffisock._tls_context import SSLContext
+from cffisock._tls_purpose import Purpose, purpose_oid
+
+
+def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_hostname=False,
+                               purpose=Purpose.SERVER_AUTH, certfile=None, keyfile=None,
+                               cafile=None, capath=None, cadata=None):
+    """The stdlib modules' context: like create_default_context() for
+    ``purpose``, but verifying nothing unless asked (``cert_reqs``,
+    ``check_hostname``), with this side's certificate if given, and the key
+    log of $SSLKEYLOGFILE (unless ``python -E``)."""
+    oid = purpose_oid(purpose)
+    if oid == Purpose.SERVER_AUTH.oid:
+        default_protocol = PROTOCOL_TLS_CLIENT
+    elif oid == Purpose.CLIENT_AUTH.oid:
+        default_protocol = PROTOCOL_TLS_SERVER
+    else:
+        raise ValueError(purpose)
+    context = SSLContext(default_protocol if protocol is None else protocol)
+    context.check_hostname = check_hostname
+    if cert_reqs is not None:
+        context.verify_mode = cert_reqs
+    if check_hostname:
+        context.check_hostname = True
+    if keyfile and not certfile:
+        raise ValueError("certfile must be specified")
+    if certfile or keyfile:
+        context.load_cert_chain(certfile, keyfile)
+    if cafile or capath or cadata:
+        context.load_verify_locations(cafile, capath, cadata)
+    elif context.verify_mode != CERT_NONE:
+        context.load_default_certs(purpose)
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:
+        context.keylog_filename = keylog
+    return context
+
+
+_create_stdlib_context = _create_unverified_context
+
+
+def get_server_certificate(addr, ssl_version=PROTOCOL_TLS_CLIENT, ca_certs=None,
+                           timeout=_GLOBAL_DEFAULT_TIMEOUT):
+    """The PEM certificate the server at ``addr`` (host, port) presents,
+    verified against ``ca_certs`` if given; ``timeout`` bounds the connect."""
+    host, _ = addr
+    context = _create_stdlib_context(ssl_version,
+                                     cert_reqs=CERT_REQUIRED if ca_certs is not None
+                                     else CERT_NONE,
+                                     cafile=ca_certs)
+    with create_connection(addr, timeout=timeout) as sock:
+        with context.wrap_socket(sock, server_hostname=host) as tls_sock:
+            der = tls_sock.getpeercert(True)
+    return DER_cert_to_PEM_cert(der)
+
+
+def get_protocol_name(protocol_code):
+    """The PROTOCOL_* name of a protocol number, or '<unknown>'."""
+    return _PROTOCOL_NAMES.get(protocol_code, "<unknown>")
