@@ -12,7 +12,8 @@ under ``python -m test`` without ``-u``.
 
 A test that does not end within ``--timeout`` seconds ends the process
 (faulthandler prints where it hung); run.py records it and starts again
-after it, passing the tests already done as ``--skip``.
+after it, passing the tests already done as ``--skip``.  ``--only`` runs
+just the listed tests (run.py's second tries).
 """
 
 import argparse
@@ -98,12 +99,21 @@ def _flatten(suite):
             yield item
 
 
+def _ids(path):
+    """The test ids of a file, one a line (None without a file)."""
+    if not path:
+        return None if path is None else set()
+    with open(path) as lines:
+        return {line.strip() for line in lines if line.strip()}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("module")
     parser.add_argument("results")
     parser.add_argument("--side", choices=("stdlib", "cffisock"), required=True)
     parser.add_argument("--skip", help="a file of test ids not to run, one a line")
+    parser.add_argument("--only", help="a file of the test ids to run, one a line")
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
 
@@ -112,13 +122,11 @@ def main():
     from test import support
 
     support.use_resources = []  # no network, no cpu-heavy extras
-    skip = set()
-    if args.skip:
-        with open(args.skip) as lines:
-            skip = {line.strip() for line in lines if line.strip()}
+    skip, only = _ids(args.skip) or set(), _ids(args.only)
     loaded = unittest.defaultTestLoader.loadTestsFromName("test." + args.module)
     # Errors while importing or loading come back as _FailedTest cases.
-    suite = unittest.TestSuite(test for test in _flatten(loaded) if test.id() not in skip)
+    suite = unittest.TestSuite(test for test in _flatten(loaded)
+                               if test.id() not in skip and (only is None or test.id() in only))
     with open(args.results, "a") as out:
         suite.run(_Recorder(out, args.timeout))
 
