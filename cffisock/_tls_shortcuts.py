@@ -1,8 +1,9 @@
 """Ready-made contexts and one-call helpers of the ``ssl`` module:
-``_create_unverified_context`` (alias ``_create_stdlib_context``), which the
-stdlib's own clients (ftplib, imaplib, poplib, smtplib, http.client) call
-by that private name, ``_create_default_https_context``,
-``get_server_certificate`` and ``get_protocol_name``."""
+``create_default_context`` (alias ``_create_default_https_context``, the name
+http.client and urllib call), ``_create_unverified_context`` (alias
+``_create_stdlib_context``, which the stdlib's own clients, ftplib, imaplib,
+poplib and smtplib, call by that private name), ``get_server_certificate``
+and ``get_protocol_name``."""
 
 import os
 import sys
@@ -10,9 +11,54 @@ import sys
 from cffisock._connections import _GLOBAL_DEFAULT_TIMEOUT, create_connection
 from cffisock._tls_cert import DER_cert_to_PEM_cert
 from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT,
-                                     PROTOCOL_TLS_SERVER, _PROTOCOL_NAMES)
+                                     PROTOCOL_TLS_SERVER, VerifyFlags, _PROTOCOL_NAMES)
 from cffisock._tls_context import SSLContext
 from cffisock._tls_purpose import Purpose, purpose_oid
+
+
+def _protocol_for(purpose):
+    """The context kind ``purpose`` (a Purpose member, cffisock's or the
+    stdlib's) asks for: client for SERVER_AUTH, server for CLIENT_AUTH."""
+    oid = purpose_oid(purpose)
+    if oid == Purpose.SERVER_AUTH.oid:
+        return PROTOCOL_TLS_CLIENT
+    if oid == Purpose.CLIENT_AUTH.oid:
+        return PROTOCOL_TLS_SERVER
+    raise ValueError(purpose)
+
+
+def _trust_and_log_keys(context, purpose, cafile, capath, cadata):
+    """Trust the given CAs or, if the context verifies, the system's; write
+    key material to $SSLKEYLOGFILE if set (unless ``python -E``)."""
+    if cafile or capath or cadata:
+        context.load_verify_locations(cafile, capath, cadata)
+    elif context.verify_mode != CERT_NONE:
+        context.load_default_certs(purpose)
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:
+        context.keylog_filename = keylog
+    return context
+
+
+def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None,
+                           cadata=None):
+    """A context with secure settings for ``purpose``, as the stdlib's.
+
+    ``Purpose.SERVER_AUTH`` (the default): a client context that verifies
+    the server's chain and host name; ``Purpose.CLIENT_AUTH``: a server
+    context (which asks for no client certificate unless told to).  Either
+    trusts the given CAs, or (a client) the system's CA store; checks
+    chains with VERIFY_X509_STRICT and VERIFY_X509_PARTIAL_CHAIN on every
+    Python version (the stdlib from 3.13 on); takes TLS 1.2 at least; and
+    writes key material to $SSLKEYLOGFILE if set (unless ``python -E``).
+    """
+    context = SSLContext(_protocol_for(purpose))
+    context.verify_flags |= VerifyFlags.VERIFY_X509_PARTIAL_CHAIN | VerifyFlags.VERIFY_X509_STRICT
+    return _trust_and_log_keys(context, purpose, cafile, capath, cadata)
+
+
+#: What http.client and urllib call for a default HTTPS context.
+_create_default_https_context = create_default_context
 
 
 def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_hostname=False,
@@ -22,13 +68,7 @@ def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_host
     ``purpose``, but verifying nothing unless asked (``cert_reqs``,
     ``check_hostname``), with this side's certificate if given, and the key
     log of $SSLKEYLOGFILE (unless ``python -E``)."""
-    oid = purpose_oid(purpose)
-    if oid == Purpose.SERVER_AUTH.oid:
-        default_protocol = PROTOCOL_TLS_CLIENT
-    elif oid == Purpose.CLIENT_AUTH.oid:
-        default_protocol = PROTOCOL_TLS_SERVER
-    else:
-        raise ValueError(purpose)
+    default_protocol = _protocol_for(purpose)
     context = SSLContext(default_protocol if protocol is None else protocol)
     context.check_hostname = check_hostname
     if cert_reqs is not None:
@@ -39,14 +79,7 @@ def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_host
         raise ValueError("certfile must be specified")
     if certfile or keyfile:
         context.load_cert_chain(certfile, keyfile)
-    if cafile or capath or cadata:
-        context.load_verify_locations(cafile, capath, cadata)
-    elif context.verify_mode != CERT_NONE:
-        context.load_default_certs(purpose)
-    keylog = os.environ.get("SSLKEYLOGFILE")
-    if keylog and not sys.flags.ignore_environment:
-        context.keylog_filename = keylog
-    return context
+    return _trust_and_log_keys(context, purpose, cafile, capath, cadata)
 
 
 _create_stdlib_context = _create_unverified_context

@@ -21,9 +21,6 @@ SSLObject), ``_tls_cert``, ``_tls_ciphers``, ``_tls_errors``, ``_tls_purpose``,
 ``_tls_trust``.
 """
 
-import os
-import sys
-
 from cffisock._tls_connection import MemoryBIO, SSLSession  # noqa: F401 (public names)
 from cffisock._tls_cert import (  # noqa: F401 (public names)
     PEM_FOOTER,
@@ -84,11 +81,13 @@ from cffisock._tls_records import (  # noqa: F401 (public names, and the stdlib'
     _TLSContentType,
     _TLSMessageType,
 )
-from cffisock._tls_purpose import Purpose, _ASN1Object, purpose_oid as _purpose_oid  # noqa: F401
+from cffisock._tls_purpose import Purpose, _ASN1Object  # noqa: F401 (public names)
 from cffisock._tls_random import RAND_add, RAND_bytes, RAND_status  # noqa: F401 (public names)
 from cffisock._tls_shortcuts import (  # noqa: F401 (public names, and the stdlib modules' own)
+    _create_default_https_context,
     _create_stdlib_context,
     _create_unverified_context,
+    create_default_context,
     get_protocol_name,
     get_server_certificate,
 )
@@ -100,37 +99,3 @@ globals().update(Options.__members__)
 globals().update(VerifyFlags.__members__)
 globals().update(AlertDescription.__members__)
 globals().update(SSLErrorNumber.__members__)
-
-
-def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None,
-                           cadata=None):
-    """A context with secure settings for ``purpose``, as the stdlib's.
-
-    ``Purpose.SERVER_AUTH`` (the default): a client context that verifies
-    the server's chain and host name; ``Purpose.CLIENT_AUTH``: a server
-    context (which asks for no client certificate unless told to).  Either
-    trusts the given CAs, or (a client) the system's CA store; checks
-    chains with VERIFY_X509_STRICT and VERIFY_X509_PARTIAL_CHAIN on every
-    Python version (the stdlib from 3.13 on); takes TLS 1.2 at least; and
-    writes key material to $SSLKEYLOGFILE if set (unless ``python -E``).
-    """
-    oid = _purpose_oid(purpose)
-    if oid == Purpose.SERVER_AUTH.oid:
-        context = SSLContext(PROTOCOL_TLS_CLIENT)
-    elif oid == Purpose.CLIENT_AUTH.oid:
-        context = SSLContext(PROTOCOL_TLS_SERVER)
-    else:
-        raise ValueError(purpose)
-    context.verify_flags |= VerifyFlags.VERIFY_X509_PARTIAL_CHAIN | VerifyFlags.VERIFY_X509_STRICT
-    if cafile or capath or cadata:
-        context.load_verify_locations(cafile, capath, cadata)
-    elif context.verify_mode != CERT_NONE:
-        context.load_default_certs(purpose)
-    keylog = os.environ.get("SSLKEYLOGFILE")
-    if keylog and not sys.flags.ignore_environment:
-        context.keylog_filename = keylog
-    return context
-
-
-#: What http.client and urllib call for a default HTTPS context.
-_create_default_https_context = create_default_context

@@ -306,18 +306,22 @@ def test_a_generic_context_serves_and_connects(ca, server_cert):
 def test_num_tickets_and_security_level_are_the_stdlibs():
     ours = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
     theirs = stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
-    assert (ours.num_tickets, ours.security_level) == (theirs.num_tickets, theirs.security_level)
+    assert ours.num_tickets == theirs.num_tickets
+    if hasattr(theirs, "security_level"):  # the stdlib's from 3.10 on
+        assert ours.security_level == theirs.security_level
     ours.num_tickets = 0
     assert ours.num_tickets == 0
     for value, error in ((-1, ValueError), ("2", TypeError), (2 ** 70, OverflowError)):
         with pytest.raises(error):
             ours.num_tickets = value
-        with pytest.raises(error):
-            theirs.num_tickets = value
+        if platform.python_implementation() != "PyPy":  # PyPy's ssl checks less
+            with pytest.raises(error):
+                theirs.num_tickets = value
     with pytest.raises(ValueError, match="not a server context"):
         tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).num_tickets = 1
     with pytest.raises(AttributeError):
         ours.security_level = 1
+    assert ours.security_level == 2  # the cipher list's @SECLEVEL=2
 
 
 def test_a_server_with_no_tickets_sends_none(ca, server_cert):
