@@ -63,6 +63,16 @@ def c_int(value):
     return value
 
 
+def clinic_int(value):
+    """Argument Clinic's ``int``: ``value`` (an int or an object with
+    __index__) if a C int can hold it, else OverflowError in
+    _PyLong_AsInt's words.  ssl.RAND_bytes."""
+    value = index(value)
+    if not INT_MIN <= value <= INT_MAX:
+        raise OverflowError("Python int too large to convert to C int")
+    return value
+
+
 def is_c_int(value):
     """Whether c_int would take ``value``."""
     try:
@@ -158,6 +168,13 @@ def nul_free(encoded, message="embedded null character"):
     if b"\0" in encoded:
         raise ValueError(message)
     return encoded
+
+
+def fs_path(value):
+    """PyUnicode_FSConverter: a str (in the file-system encoding), bytes or
+    os.PathLike as bytes holding no NUL.  if_nametoindex,
+    SSLContext.load_cert_chain, load_verify_locations and set_ecdh_curve."""
+    return nul_free(os.fsencode(value), "embedded null byte")
 
 
 def utf8_text(text, caller, position=1):

@@ -3,7 +3,7 @@ if_indextoname."""
 
 import os
 
-from cffisock._converters import UINT_MAX, ULONG_MAX
+from cffisock._converters import UINT_MAX, ULONG_MAX, fs_path
 from cffisock._errors import check, oserror
 from cffisock._ffi import ffi, lib
 
@@ -28,10 +28,7 @@ def if_nameindex():
 
 def if_nametoindex(if_name):
     """Return the index of the interface called ``if_name`` (str or bytes)."""
-    name = os.fsencode(if_name)
-    if b"\0" in name:
-        raise ValueError("embedded null byte")
-    index = lib.cffisock_if_nametoindex(name)
+    index = lib.cffisock_if_nametoindex(fs_path(if_name))
     if index < 0:
         raise OSError("no interface with this name")
     return index

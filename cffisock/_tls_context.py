@@ -14,7 +14,7 @@ import sys
 import warnings
 from operator import index
 
-from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked,
+from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked, fs_path,
                                   parser_type_name, server_hostname as _server_hostname)
 from cffisock._ffi import lib as _socket_lib
 from cffisock._tls_ciphers import stack_ciphers
@@ -310,10 +310,7 @@ class SSLContext:
     def set_ecdh_curve(self, name, /):
         """Offer only the elliptic curve ``name`` (an OpenSSL short name such
         as "prime256v1", str or bytes) for ECDH key exchange."""
-        encoded = os.fsencode(name)
-        if b"\0" in encoded:
-            raise ValueError("embedded null byte")
-        nid = lib.OBJ_sn2nid(encoded)
+        nid = lib.OBJ_sn2nid(fs_path(name))
         if nid == 0:
             raise ValueError("unknown elliptic curve name %r" % (name,))
         if not lib.SSL_CTX_set1_groups(self._ctx, ffi.new("int[1]", [nid]), 1):

@@ -1,9 +1,7 @@
 """OpenSSL's random generator, as the stdlib's ``ssl.RAND_status``,
 ``RAND_bytes`` and ``RAND_add``."""
 
-from operator import index
-
-from cffisock._converters import INT_MAX, bytes_like, release
+from cffisock._converters import INT_MAX, bytes_like, clinic_int, release
 from cffisock._tls_errors import queue_error
 from cffisock._tls_ffi import ffi, lib
 
@@ -16,11 +14,9 @@ def RAND_status():
 def RAND_bytes(n, /):
     """``n`` cryptographically strong random bytes (SSLError if OpenSSL's
     generator cannot give them)."""
-    n = index(n)
+    n = clinic_int(n)
     if n < 0:
         raise ValueError("num must be positive")
-    if n > INT_MAX:
-        raise OverflowError("Python int too large to convert to C int")
     buffer = ffi.new("unsigned char[]", n)
     if lib.RAND_bytes(buffer, n) != 1:
         raise queue_error()
@@ -30,8 +26,7 @@ def RAND_bytes(n, /):
 def RAND_add(string, entropy, /):
     """Mix ``string`` (str, as UTF-8, or bytes-like) into OpenSSL's
     generator, counting it as ``entropy`` bytes of randomness."""
-    if isinstance(entropy, str) or not (hasattr(type(entropy), "__float__")
-                                        or hasattr(type(entropy), "__index__")):
+    if not (hasattr(type(entropy), "__float__") or hasattr(type(entropy), "__index__")):
         raise TypeError("must be real number, not %s" % type(entropy).__name__)
     entropy = float(entropy)
     if isinstance(string, str):

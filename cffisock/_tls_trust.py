@@ -8,16 +8,16 @@
 import os
 from collections import namedtuple
 
-from cffisock._converters import bytes_like
+from cffisock._converters import bytes_like, fs_path
 from cffisock._tls_cert import decode_certificate, der_bytes
 from cffisock._tls_errors import SSLError, file_error, queue_error
 from cffisock._tls_ffi import ffi, lib
 
 
 def path_or_null(path):
-    """A file-system path for OpenSSL (str, bytes or PathLike), or NULL
-    for None."""
-    return os.fsencode(path) if path is not None else ffi.NULL
+    """A file-system path for OpenSSL (str, bytes or PathLike; ValueError
+    for a NUL, as the stdlib), or NULL for None."""
+    return fs_path(path) if path is not None else ffi.NULL
 
 
 DefaultVerifyPaths = namedtuple(

@@ -361,3 +361,18 @@ def test_set_servername_callback_refuses_what_the_stdlib_refuses():
         context.set_servername_callback(lambda *args: None)
         context.set_servername_callback(None)
         assert context.sni_callback is None
+
+
+@pytest.mark.parametrize("load", [
+    lambda context: context.load_verify_locations(cafile="/etc/ssl/certs\0/ca.pem"),
+    lambda context: context.load_verify_locations(capath=b"/etc/ssl\0certs"),
+    lambda context: context.load_cert_chain("/etc/ssl/certs\0/cert.pem"),
+])
+def test_paths_with_a_nul_are_refused_as_the_stdlib(load):
+    with pytest.raises(ValueError) as ours:
+        load(tls.SSLContext(tls.PROTOCOL_TLS_SERVER))
+    if platform.python_implementation() == "PyPy":
+        return  # PyPy's ssl cuts the path at the NUL; CPython's is the reference
+    with pytest.raises(ValueError) as theirs:
+        load(stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER))
+    assert str(ours.value) == str(theirs.value)
