@@ -101,8 +101,8 @@ def _flatten(suite):
 
 def _ids(path):
     """The test ids of a file, one a line (None without a file)."""
-    if not path:
-        return None if path is None else set()
+    if path is None:
+        return None
     with open(path) as lines:
         return {line.strip() for line in lines if line.strip()}
 

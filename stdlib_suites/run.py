@@ -72,10 +72,10 @@ def run_side(module, side, timeout, restarts, workdir, only=None):
             tail = child.stdout.decode("utf-8", "replace")[-3000:]
             raise SystemExit("%s (%s) ended with status %d:\n%s"
                              % (module, side, child.returncode, tail))
-        for test in unfinished:
-            events[test] = ("hung or crashed", "status %d" % child.returncode)
-            with open(results, "a") as out:
-                out.write(json.dumps({"test": test, "event": "hung or crashed"}) + "\n")
+        with open(results, "a") as out:
+            for test in unfinished:  # next to its "started": read back as its outcome
+                out.write(json.dumps({"test": test, "event": "hung or crashed",
+                                      "detail": "status %d" % child.returncode}) + "\n")
         with open(skip, "w") as out:
             out.write("\n".join(events) + "\n")
     raise SystemExit("%s (%s): more than %d restarts" % (module, side, restarts))
@@ -94,6 +94,12 @@ def second_tries(module, tests, timeout, restarts, workdir, tries):
                 passed_on[test] = attempt
         left = [test for test in left if test not in passed_on]
     return passed_on
+
+
+def _why(events, test):
+    """(outcome, its last line of detail) of ``test`` in ``events``."""
+    event, detail = events.get(test, ("not run", ""))
+    return event, detail.splitlines()[-1] if detail else ""
 
 
 def read_list(path):
@@ -139,8 +145,7 @@ def main():
     mended = sorted(test for test in to_fix if ours.get(test, ("",))[0] == PASSED)
 
     for test in unlisted:
-        event, detail = ours.get(test, ("not run", ""))
-        last = detail.splitlines()[-1] if detail else ""
+        event, last = _why(ours, test)
         if test in flaky:
             print("FLAKY %s: %s %s; passed when run alone again (try %d)"
                   % (test, event, last, flaky[test]))
@@ -152,9 +157,8 @@ def main():
     if args.write_misses:
         with open(args.write_misses, "w") as out:
             for test in unlisted:
-                event, detail = ours.get(test, ("not run", ""))
-                last = detail.splitlines()[-1] if detail else event
-                out.write("%s: %s\n" % (test, last.replace("#", "")[:150]))
+                event, last = _why(ours, test)
+                out.write("%s: %s\n" % (test, (last or event).replace("#", "")[:150]))
     print("%s on %s: %d tests run; %d pass with the stdlib; %d of them pass with cffisock; "
           "%d known failures (CPython internals), %d to fix, %d flaky, %d unlisted misses "
           "(%.0f s)"
