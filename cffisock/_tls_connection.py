@@ -130,8 +130,7 @@ class _Connection:
             if server_hostname:
                 self._set_hostname(server_hostname)
             if session is not None:
-                if not lib.SSL_set_session(ssl, session._session):
-                    raise queue_error()
+                self.set_session(session)
 
     @property
     def owner(self):
@@ -385,7 +384,21 @@ class _Connection:
         session = lib.SSL_get1_session(self.ssl)
         if session == ffi.NULL:
             return None
-        return SSLSession(ffi.gc(session, lib.SSL_SESSION_free))
+        return SSLSession(ffi.gc(session, lib.SSL_SESSION_free), self.context)
+
+    def set_session(self, session):
+        """Resume ``session`` (an SSLSession of this connection's context)
+        in the coming handshake, with the stdlib's checks."""
+        if not isinstance(session, SSLSession):
+            raise TypeError("Value is not a SSLSession.")
+        if session._context is not self.context:
+            raise ValueError("Session refers to a different SSLContext.")
+        if self.server_side:
+            raise ValueError("Cannot set session for server-side SSLSocket.")
+        if lib.SSL_is_init_finished(self.ssl):
+            raise ValueError("Cannot set session after handshake.")
+        if not lib.SSL_set_session(self.ssl, session._session):
+            raise queue_error()
 
 
 def read_size(length, available=None):
@@ -427,8 +440,9 @@ class SSLSession:
 
     __module__ = "cffisock.tls"
 
-    def __init__(self, session):
+    def __init__(self, session, context):
         self._session = session
+        self._context = context  # sessions resume only on their context
 
     @property
     def id(self):

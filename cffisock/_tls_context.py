@@ -1,6 +1,7 @@
 """``SSLContext``: the settings and certificates TLS connections share, and
-the C callbacks that lead OpenSSL back to them (a key's password, the SNI
-callback).
+the connections made from them (``_tls_callbacks`` holds the C callbacks
+through which OpenSSL asks a context for a key's password or a server name's
+treatment).
 
 A new context starts with the newest stdlib's defaults (``_tls_constants``):
 TLS 1.2 at least, CPython 3.10+'s cipher list, compression and
@@ -8,7 +9,6 @@ renegotiation off; a ``PROTOCOL_TLS_CLIENT`` context verifies the peer's
 chain and host name.
 """
 
-import contextlib
 import os
 import sys
 import warnings
@@ -17,6 +17,7 @@ from operator import index
 from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked, fs_path,
                                   parser_type_name, server_hostname as _server_hostname)
 from cffisock._ffi import lib as _socket_lib
+from cffisock._tls_callbacks import password_bytes, password_callback
 from cffisock._tls_ciphers import stack_ciphers
 from cffisock._tls_connection import _Connection
 from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, DEFAULT_CIPHERS,
@@ -49,6 +50,11 @@ class SSLContext:
 
     __module__ = "cffisock.tls"
 
+    #: The classes of the connections ``wrap_socket`` and ``wrap_bio`` make
+    #: (subclasses of SSLSocket and SSLObject may take their place).
+    sslsocket_class = SSLSocket
+    sslobject_class = SSLObject
+
     def __init__(self, protocol=PROTOCOL_TLS_CLIENT):
         if protocol == PROTOCOL_TLS_CLIENT:
             method = lib.TLS_client_method()
@@ -73,6 +79,10 @@ class SSLContext:
         self._post_handshake_auth = False
         lib.SSL_CTX_set_options(ctx, DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, MODES)
+        # A server's sessions (cache and tickets) resume only on contexts of
+        # this id; OpenSSL refuses to resume without one when it verifies
+        # client certificates.
+        lib.SSL_CTX_set_session_id_context(ctx, b"cffisock", 8)
         self._pinned = PINNED_VERSIONS.get(protocol)
         if self._pinned is None:
             lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
@@ -277,9 +287,9 @@ class SSLContext:
         key is encrypted.
         """
         if password is not None and not callable(password):
-            _password_bytes(password)  # TypeError now for a wrong type
+            password_bytes(password)  # TypeError now for a wrong type
         keyfile = keyfile if keyfile is not None else certfile
-        with _password_callback(self._ctx, password) as request:
+        with password_callback(self._ctx, password) as request:
             if not lib.SSL_CTX_use_certificate_chain_file(self._ctx, path_or_null(certfile)):
                 raise file_error(certfile)
             if not lib.SSL_CTX_use_PrivateKey_file(self._ctx, path_or_null(keyfile),
@@ -290,6 +300,17 @@ class SSLContext:
                 raise file_error(keyfile)
             if not lib.SSL_CTX_check_private_key(self._ctx):
                 raise queue_error()
+
+    def load_dh_params(self, path, /):
+        """Use the Diffie-Hellman parameters of the PEM file ``path`` (a "DH
+        PARAMETERS" block) for DHE key exchange; OSError if the file cannot
+        be opened, SSLError if it holds no such parameters."""
+        sys_errno = ffi.new("int *")
+        if not lib.cffisock_load_dh_params(self._ctx, fs_path(path), sys_errno):
+            if sys_errno[0]:
+                lib.ERR_clear_error()
+                raise OSError(sys_errno[0], os.strerror(sys_errno[0]), path)
+            raise queue_error()
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         """Trust the CA certificates in ``cafile``, ``capath`` and/or
@@ -388,8 +409,8 @@ class SSLContext:
         if sock.getsockopt(_socket_lib.SOL_SOCKET, _socket_lib.SO_TYPE) != _socket_lib.SOCK_STREAM:
             raise NotImplementedError("only stream sockets are supported")
         connection = self._new_connection(server_side, server_hostname, session)
-        return SSLSocket._create(sock, connection, do_handshake_on_connect,
-                                 suppress_ragged_eofs)
+        return self.sslsocket_class._create(sock, connection, do_handshake_on_connect,
+                                            suppress_ragged_eofs)
 
     def wrap_bio(self, incoming, outgoing, server_side=False, server_hostname=None,
                  session=None):
@@ -397,7 +418,7 @@ class SSLContext:
         writing them to ``outgoing`` (both MemoryBIO)."""
         connection = self._new_connection(server_side, server_hostname, session)
         connection.attach_bios(incoming, outgoing)
-        return SSLObject(connection)
+        return self.sslobject_class._create(connection)
 
 
 def unverified_client_over(sock, certfile=None, keyfile=None):
@@ -451,99 +472,3 @@ def _set_version_bound(context, which, value):
         raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
     if number == TLSVersion.SSLv3 and which == "minimum":
         lib.SSL_CTX_clear_options(ctx, lib.SSL_OP_NO_SSLv3)  # as the stdlib
-
-
-# -- a key's password ----------------------------------------------------------------------
-
-
-def _password_bytes(password, from_callable=False):
-    if isinstance(password, str):
-        return password.encode("utf-8")
-    if isinstance(password, (bytes, bytearray)):
-        return bytes(password)
-    raise TypeError("password callback must return a string" if from_callable
-                    else "password should be a string or callable")
-
-
-class _PasswordRequest:
-    """What the password callback needs: the caller's password (or callable)
-    and, afterwards, the exception it raised, if any."""
-
-    def __init__(self, password):
-        self.password = password
-        self.error = None
-
-    def answer(self, size):
-        password = self.password
-        if callable(password):
-            password = _password_bytes(password(), from_callable=True)
-        else:
-            password = _password_bytes(password)
-        if len(password) > size:
-            raise ValueError("password cannot be longer than %d bytes" % size)
-        return password
-
-
-@contextlib.contextmanager
-def _password_callback(ctx, password):
-    """For the block, OpenSSL asks ``cffisock_password_python`` for a key's
-    password (if ``password`` is not None); yields the _PasswordRequest."""
-    request = _PasswordRequest(password)
-    handle = ffi.new_handle(request)
-    lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, handle)
-    lib.cffisock_set_password_callback(ctx, password is not None)
-    try:
-        yield request
-    finally:
-        lib.cffisock_set_password_callback(ctx, False)
-        lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, ffi.NULL)
-        del handle  # alive until OpenSSL is done with it
-
-
-@ffi.def_extern()
-def cffisock_password_python(buffer, size, rwflag, userdata):
-    """OpenSSL asks for the password of an encrypted key."""
-    request = ffi.from_handle(userdata)
-    try:
-        password = request.answer(size)
-    except Exception as exc:  # raised again by load_cert_chain
-        request.error = exc
-        return -1
-    ffi.memmove(buffer, password, len(password))
-    return len(password)
-
-
-# -- server name indication ----------------------------------------------------------------
-
-
-@ffi.def_extern()
-def cffisock_sni_python(ssl, alert):
-    """The server name callback: run the context's sni_callback."""
-    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))()
-    callback = connection.context.sni_callback
-    if callback is None:
-        return lib.SSL_TLSEXT_ERR_OK
-    name = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
-    server_name = ffi.string(name).decode("idna") if name != ffi.NULL else None
-    try:
-        result = callback(connection.owner, server_name, connection.context)
-    except BaseException as exc:  # reported, and the handshake fails
-        sys.unraisablehook(_Unraisable(exc, callback))
-        alert[0] = lib.SSL_AD_INTERNAL_ERROR
-        return lib.SSL_TLSEXT_ERR_ALERT_FATAL
-    if result is None:
-        return lib.SSL_TLSEXT_ERR_OK
-    alert[0] = int(result)
-    return lib.SSL_TLSEXT_ERR_ALERT_FATAL
-
-
-class _Unraisable:
-    """What sys.unraisablehook expects (the stdlib reports an exception in
-    sni_callback the same way)."""
-
-    def __init__(self, exc, callback):
-        self.exc_type = type(exc)
-        self.exc_value = exc
-        self.exc_traceback = exc.__traceback__
-        self.err_msg = "Exception ignored in sni_callback"
-        self.object = callback

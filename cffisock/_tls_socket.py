@@ -22,6 +22,11 @@ from cffisock._tls_ffi import ffi, lib
 
 _from_buffer = ffi.from_buffer
 
+#: The TypeError of a direct call of SSLSocket() or SSLObject(), in the
+#: stdlib's words.
+_NO_CONSTRUCTOR = ("%s does not have a public constructor. "
+                   "Instances are returned by SSLContext.%s().")
+
 
 class _TLSMethods:
     """What SSLSocket and SSLObject share: read, the shutdown, and the
@@ -97,8 +102,13 @@ class _TLSMethods:
 
     @property
     def session(self):
-        """The TLS session, for resumption."""
+        """The TLS session, for resumption; a client may set one (of its
+        context) before the handshake, to resume it."""
         return self._connection.session()
+
+    @session.setter
+    def session(self, session):
+        self._connection.set_session(session)
 
     @property
     def session_reused(self):
@@ -140,9 +150,15 @@ class SSLObject(_TLSMethods):
     __module__ = "cffisock.tls"
     __slots__ = ("_connection", "__weakref__")
 
-    def __init__(self, connection):
+    def __init__(self, *args, **kwargs):
+        raise TypeError(_NO_CONSTRUCTOR % (self.__class__.__name__, "wrap_bio"))
+
+    @classmethod
+    def _create(cls, connection):
+        self = cls.__new__(cls)
         self._connection = connection
         connection.owner = self
+        return self
 
     def _run(self, operation, buffer=ffi.NULL, size=0):
         connection = self._connection
@@ -176,6 +192,16 @@ class SSLObject(_TLSMethods):
         self._shut_down()
 
 
+def _while_tls(method, otherwise=None):
+    """An SSLSocket reader of the connection's details: ``method``'s
+    result while the socket's calls go through TLS, else ``otherwise``."""
+    def reader(self):
+        return method(self) if self._tls_ready() else otherwise
+    reader.__name__ = reader.__qualname__ = method.__name__
+    reader.__doc__ = method.__doc__
+    return reader
+
+
 def _refused(name, exception):
     """A socket method that TLS sockets refuse with ``exception``."""
     def refused(self, *args, **kwargs):
@@ -185,10 +211,22 @@ def _refused(name, exception):
 
 
 class SSLSocket(_TLSMethods, _socket):
-    """A cffisock socket speaking TLS (from ``SSLContext.wrap_socket``)."""
+    """A cffisock socket speaking TLS (from ``SSLContext.wrap_socket``).
+
+    Its calls go through TLS from the moment a connected socket is wrapped
+    or ``connect()`` is called until it is closed, detached or unwrapped
+    (the stdlib's ``_sslobj is not None``).  Before that, as the stdlib's,
+    the data calls are the plain socket's, which fail (nothing is
+    connected), and the connection's details are None; a socket found
+    connected all the same (a connect that timed out and completed later)
+    turns to TLS then, so no application byte ever passes in the clear.
+    """
 
     __module__ = "cffisock.tls"
-    __slots__ = ("_connection", "_suppress_ragged_eofs", "_handshake_on_connect")
+    __slots__ = ("_connection", "_suppress_ragged_eofs", "_handshake_on_connect", "_live")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError(_NO_CONSTRUCTOR % (self.__class__.__name__, "wrap_socket"))
 
     @classmethod
     def _create(cls, sock, connection, do_handshake_on_connect, suppress_ragged_eofs):
@@ -200,11 +238,10 @@ class SSLSocket(_TLSMethods, _socket):
         connection.owner = self
         self._suppress_ragged_eofs = suppress_ragged_eofs
         self._handshake_on_connect = do_handshake_on_connect
+        self._live = False
         self.settimeout(timeout)
         connection.attach_socket(self)
-        try:
-            self.getpeername()
-        except OSError:
+        if not self._tls_ready():
             return self  # not connected yet: connect() will shake hands
         if do_handshake_on_connect:
             try:
@@ -214,13 +251,38 @@ class SSLSocket(_TLSMethods, _socket):
                 raise
         return self
 
+    def _tls_ready(self):
+        """Whether the socket's calls go through TLS now (see the class)."""
+        if not self._live and self._fd != -1:
+            try:
+                _socket.getpeername(self)
+            except OSError:
+                return False
+            self._live = True
+        return self._live
+
+    def _take_fd(self):
+        self._live = False  # closed, detached or unwrapped: TLS is over
+        return _socket._take_fd(self)
+
     def _run(self, operation, buffer=ffi.NULL, size=0):
         return self._connection.run_on_fd(self._timeout, operation,
                                           buffer, size)
 
     def do_handshake(self, block=False):
-        """Perform the TLS handshake (the socket's timeout bounds it)."""
-        self._run(HANDSHAKE)
+        """Perform the TLS handshake (the socket's timeout bounds it; with
+        ``block``, a non-blocking socket blocks for it).  OSError ENOTCONN
+        on a socket not connected."""
+        if not self._tls_ready():
+            _socket.getpeername(self)  # raises: not connected, or closed
+        timeout = self._timeout
+        if block and timeout == 0.0:
+            self.settimeout(None)
+        try:
+            self._run(HANDSHAKE)
+        finally:
+            if block and timeout == 0.0:
+                self.settimeout(timeout)
         self._connection.handshake_done = True
 
     def accept(self):
@@ -234,11 +296,43 @@ class SSLSocket(_TLSMethods, _socket):
     def dup(self):
         raise NotImplementedError("Can't dup() %s instances" % self.__class__.__name__)
 
+    def _start_connect(self):
+        if self.server_side:
+            raise ValueError("can't connect in server-side mode")
+        if self._tls_ready():
+            raise ValueError("attempt to connect already-connected SSLSocket!")
+        self._live = True
+
     def connect(self, address):
         """Connect, then shake hands if do_handshake_on_connect."""
-        _socket.connect(self, address)
+        self._start_connect()
+        try:
+            _socket.connect(self, address)
+        except (OSError, ValueError):
+            self._live = False
+            raise
         if self._handshake_on_connect:
             self.do_handshake()
+
+    def connect_ex(self, address):
+        """Connect and return 0 or the errno, as the plain socket's; once
+        connected, shake hands if do_handshake_on_connect."""
+        self._start_connect()
+        try:
+            result = _socket.connect_ex(self, address)
+        except (OSError, ValueError):
+            self._live = False
+            raise
+        if not result and self._handshake_on_connect:
+            self.do_handshake()
+        return result
+
+    def getpeercert(self, binary_form=False):
+        if not self._tls_ready():
+            _socket.getpeername(self)  # raises: not connected, or closed
+        return self._connection.getpeercert(binary_form)
+
+    getpeercert.__doc__ = _TLSMethods.getpeercert.__doc__
 
     def _read_into(self, target, size):
         if not size:
@@ -250,8 +344,17 @@ class SSLSocket(_TLSMethods, _socket):
                 return 0
             raise
 
+    def read(self, len=1024, buffer=None):
+        if not self._tls_ready():
+            raise ValueError("Read on closed or unwrapped SSL socket.")
+        return _TLSMethods.read(self, len, buffer)
+
+    read.__doc__ = _TLSMethods.read.__doc__
+
     def write(self, data):
         """Encrypt and send ``data``; return the number of bytes taken."""
+        if not self._tls_ready():
+            raise ValueError("Write on closed or unwrapped SSL socket.")
         view = bytes_like(data)
         try:
             return self._connection.run_on_fd(self._timeout, WRITE, view, view.__len__())
@@ -259,12 +362,16 @@ class SSLSocket(_TLSMethods, _socket):
             _release(view)
 
     def recv(self, buflen=1024, flags=0):
+        if not (self._live or self._tls_ready()):
+            return _socket.recv(self, buflen, flags)
         if flags:
             raise ValueError("non-zero flags not allowed in calls to recv() on %s"
                              % self.__class__)
         return read_bytes(buflen, self._read_into)
 
     def recv_into(self, buffer, nbytes=None, flags=0):
+        if not (self._live or self._tls_ready()):
+            return _socket.recv_into(self, buffer, nbytes or 0, flags)
         if flags:
             raise ValueError("non-zero flags not allowed in calls to recv_into() on %s"
                              % self.__class__)
@@ -281,6 +388,8 @@ class SSLSocket(_TLSMethods, _socket):
             _release(target)
 
     def send(self, data, flags=0):
+        if not (self._live or self._tls_ready()):
+            return _socket.send(self, data, flags)
         if flags:
             raise ValueError("non-zero flags not allowed in calls to send() on %s"
                              % self.__class__)
@@ -288,6 +397,8 @@ class SSLSocket(_TLSMethods, _socket):
 
     def sendall(self, data, flags=0):
         """Send all of ``data``; the timeout bounds the whole call."""
+        if not (self._live or self._tls_ready()):
+            return _socket.sendall(self, data, flags)
         if flags:
             raise ValueError("non-zero flags not allowed in calls to sendall() on %s"
                              % self.__class__)
@@ -309,6 +420,8 @@ class SSLSocket(_TLSMethods, _socket):
 
     def unwrap(self):
         """Shut TLS down and return the plain cffisock socket."""
+        if not self._tls_ready():
+            raise ValueError("No SSL wrapper around " + str(self))
         self._shut_down()
         timeout = self._timeout
         family, kind, proto = self._family, self._type, self._proto
@@ -316,11 +429,45 @@ class SSLSocket(_TLSMethods, _socket):
         plain.settimeout(timeout)
         return plain
 
-    # Datagram and ancillary-data calls would bypass TLS: refused, with the
-    # stdlib's exception types (and the same for cffisock's batched calls).
-    sendto = _refused("sendto", ValueError)
-    recvfrom = _refused("recvfrom", ValueError)
-    recvfrom_into = _refused("recvfrom_into", ValueError)
+    # The connection's details: None (pending: 0) while the calls are not
+    # TLS's, as the stdlib's.
+    cipher = _while_tls(_TLSMethods.cipher)
+    version = _while_tls(_TLSMethods.version)
+    selected_alpn_protocol = _while_tls(_TLSMethods.selected_alpn_protocol)
+    shared_ciphers = _while_tls(_TLSMethods.shared_ciphers)
+    pending = _while_tls(_TLSMethods.pending, 0)
+    session_reused = property(_while_tls(_TLSMethods.session_reused.fget))
+    session = property(_while_tls(_TLSMethods.session.fget), _TLSMethods.session.fset)
+
+    def get_channel_binding(self, cb_type="tls-unique"):
+        if not self._tls_ready():
+            if cb_type not in CHANNEL_BINDING_TYPES:
+                raise ValueError("{0} channel binding type not implemented".format(cb_type))
+            return None
+        return _TLSMethods.get_channel_binding(self, cb_type)
+
+    get_channel_binding.__doc__ = _TLSMethods.get_channel_binding.__doc__
+
+    # Datagram calls would bypass TLS: refused while the calls are TLS's,
+    # and the plain socket's (which fail: nothing is connected) before, as
+    # the stdlib's.  Ancillary data and cffisock's batched calls: refused.
+    def sendto(self, data, flags_or_addr, addr=None):
+        if self._tls_ready():
+            raise ValueError("sendto not allowed on instances of %s" % self.__class__)
+        if addr is None:
+            return _socket.sendto(self, data, flags_or_addr)
+        return _socket.sendto(self, data, flags_or_addr, addr)
+
+    def recvfrom(self, buflen=1024, flags=0):
+        if self._tls_ready():
+            raise ValueError("recvfrom not allowed on instances of %s" % self.__class__)
+        return _socket.recvfrom(self, buflen, flags)
+
+    def recvfrom_into(self, buffer, nbytes=None, flags=0):
+        if self._tls_ready():
+            raise ValueError("recvfrom_into not allowed on instances of %s" % self.__class__)
+        return _socket.recvfrom_into(self, buffer, nbytes or 0, flags)
+
     sendmsg = _refused("sendmsg", NotImplementedError)
     recvmsg = _refused("recvmsg", NotImplementedError)
     recvmsg_into = _refused("recvmsg_into", NotImplementedError)

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from cffisock._converters import bytes_like, fs_path
 from cffisock._tls_cert import decode_certificate, der_bytes
-from cffisock._tls_errors import SSLError, file_error, queue_error
+from cffisock._tls_errors import SSLError, file_error, openssl_error
 from cffisock._tls_ffi import ffi, lib
 
 
@@ -96,12 +96,10 @@ def _load_pem_certificates(store, text):
         certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
         if certificate == ffi.NULL:
             break
-        lib.X509_STORE_add_cert(store, certificate)
-        lib.X509_free(certificate)
+        _add(store, certificate)
         loaded += 1
-    lib.ERR_clear_error()
-    if not loaded:
-        raise SSLError(0, "no start line: cadata does not contain a certificate")
+    _end_of_data(loaded, lib.ERR_LIB_PEM, lib.PEM_R_NO_START_LINE,
+                 "no start line: cadata does not contain a certificate")
 
 
 def _load_der_certificates(store, data):
@@ -110,17 +108,42 @@ def _load_der_certificates(store, data):
         raw = ffi.buffer(view)[:]
     owned = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
     pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", owned))
-    end = len(raw)
     start = int(ffi.cast("uintptr_t", pointer[0]))
-    while int(ffi.cast("uintptr_t", pointer[0])) - start < end:
-        remaining = end - (int(ffi.cast("uintptr_t", pointer[0])) - start)
+    loaded = 0
+    while True:
+        remaining = len(raw) - (int(ffi.cast("uintptr_t", pointer[0])) - start)
+        if not remaining:
+            break
         certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
                                    remaining)
         if certificate == ffi.NULL:
-            raise queue_error()
-        lib.X509_STORE_add_cert(store, certificate)
-        lib.X509_free(certificate)
+            break
+        _add(store, certificate)
+        loaded += 1
     del owned  # alive until every certificate was read
+    _end_of_data(loaded, lib.ERR_LIB_ASN1, lib.ASN1_R_HEADER_TOO_LONG,
+                 "not enough data: cadata does not contain a certificate")
+
+
+def _add(store, certificate):
+    """Add ``certificate`` (freed here) to ``store``; one already there is
+    not an error."""
+    lib.X509_STORE_add_cert(store, certificate)
+    lib.X509_free(certificate)
+
+
+def _end_of_data(loaded, library, reason, none_message):
+    """After reading certificates until the reader failed: SSLError with
+    ``none_message`` if none was read; none if the reader failed only for
+    running out of data (``library``/``reason``), as the stdlib; else the
+    reader's error (data that is not a certificate after some that are)."""
+    error_code = lib.ERR_peek_last_error()
+    lib.ERR_clear_error()
+    if not loaded:
+        raise SSLError(0, none_message)
+    if error_code and (lib.ERR_GET_LIB(error_code), lib.ERR_GET_REASON(error_code)) != (
+            library, reason):
+        raise openssl_error(error_code)
 
 
 def _stored_certificates(ctx):

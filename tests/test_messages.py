@@ -1,6 +1,7 @@
 """sendmsg/recvmsg/recvmsg_into, CMSG_LEN/CMSG_SPACE and descriptor passing,
 with the stdlib's socket module as the peer and the reference."""
 
+import errno
 import os
 import socket as stdlib_socket
 import struct
@@ -147,7 +148,9 @@ def test_tls_sockets_refuse_message_io_like_the_stdlib(ca, server_cert):
     context = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
     with server_cert.private_key_and_cert_chain_pem.tempfile() as pem:
         context.load_cert_chain(pem)
-    with context.wrap_socket(cffisock.socket(), server_side=True) as sock:
+    left, right = cffisock.socketpair()
+    with right, context.wrap_socket(left, server_side=True,
+                                    do_handshake_on_connect=False) as sock:
         for method, arguments in (("sendmsg", ([b"x"],)), ("recvmsg", (1,)),
                                   ("recvmsg_into", ([bytearray(1)],)),
                                   ("sendmmsg", ([(b"x", None)],)), ("recvmmsg", (1, 1)),
@@ -158,6 +161,22 @@ def test_tls_sockets_refuse_message_io_like_the_stdlib(ca, server_cert):
         for method in ("sendto", "recvfrom", "recvfrom_into"):
             with pytest.raises(ValueError, match=method + " not allowed"):
                 getattr(sock, method)(b"x", ("127.0.0.1", 9))
+
+
+def test_unconnected_tls_sockets_make_the_plain_datagram_calls_like_the_stdlib(
+        ca, server_cert):
+    """Before it is connected, a TLS socket's datagram calls are the plain
+    socket's, which fail: a stream socket with no peer (the stdlib's)."""
+    from cffisock import tls
+
+    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    with context.wrap_socket(cffisock.socket(), server_hostname="localhost") as sock:
+        for method, arguments in (("sendto", (b"x", ("127.0.0.1", 9))),
+                                  ("recvfrom", (1,)),
+                                  ("recvfrom_into", (bytearray(1), 1))):
+            with pytest.raises(OSError) as failed:
+                getattr(sock, method)(*arguments)
+            assert failed.value.errno in (errno.ENOTCONN, errno.EPIPE), method
 
 
 # -- IP-level control messages: PKTINFO, TOS/TCLASS, TTL/HOPLIMIT --------------------

@@ -41,12 +41,14 @@ VERSIONS = ["TLSv1_2", "TLSv1_3"]
 THROUGH_TLS = {
     "accept": "wraps the accepted socket as a server-side SSLSocket",
     "connect": "connects, then shakes hands",
+    "connect_ex": "connects, then shakes hands once connected",
     "recv": "decrypts", "recv_into": "decrypts",
     "send": "encrypts", "sendall": "encrypts",
     "sendfile": "reads the file and encrypts (never sendfile(2))",
 }
 #: Refused on SSLSocket, with the stdlib's exception (cffisock's batched
-#: calls, which the stdlib lacks, as its sendmsg).
+#: calls, which the stdlib lacks, as its sendmsg); the datagram calls are
+#: the plain socket's before it is connected (test_messages).
 REFUSED = {
     "sendto": ValueError, "recvfrom": ValueError, "recvfrom_into": ValueError,
     "sendmsg": NotImplementedError, "recvmsg": NotImplementedError,
@@ -56,7 +58,7 @@ REFUSED = {
 }
 #: Inherited unchanged: they move no application bytes.
 NO_APPLICATION_BYTES = {
-    "bind", "close", "connect_ex", "fileno", "get_inheritable", "getblocking",
+    "bind", "close", "fileno", "get_inheritable", "getblocking",
     "getpeername", "getsockname", "getsockopt", "gettimeout", "listen",
     "set_inheritable", "setblocking", "setsockopt", "settimeout",
     # A TCP shutdown; unlike the stdlib's, later reads and writes stay TLS.

@@ -372,6 +372,30 @@ def _(side, res, buffer):
     return _unconnected_tls_socket(side, res).connect(buffer)
 
 
+@scenario("SSLSocket.connect_ex", "an AF_UNIX path nobody listens on", "returns",
+          content=_UNIX_PATH + b"-nobody")
+def _(side, res, buffer):
+    return _unconnected_tls_socket(side, res).connect_ex(buffer)
+
+
+@scenario("SSLSocket.connect_ex", "a bytearray host, a port of a wrong type", "TypeError",
+          content=b"127.0.0.1")
+def _(side, res, buffer):
+    return res.keep(side.client_context.wrap_socket(
+        res.keep(side.socket.socket()), server_hostname="localhost",
+        do_handshake_on_connect=False)).connect_ex((buffer, "port"))
+
+
+@scenario("SSLSocket.sendto", "unconnected: the plain socket's call fails", "OSError")
+def _(side, res, buffer):
+    return _unconnected_tls_socket(side, res).sendto(buffer, _UNIX_PATH + b"-nobody")
+
+
+@scenario("SSLSocket.recvfrom_into", "unconnected: the plain socket's call fails", "OSError")
+def _(side, res, buffer):
+    return _unconnected_tls_socket(side, res).recvfrom_into(buffer, 1)
+
+
 def _unconnected_tls_socket(side, res):
     return res.keep(side.client_context.wrap_socket(
         res.keep(side.socket.socket(side.socket.AF_UNIX)), server_hostname="localhost",
