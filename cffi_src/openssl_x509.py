@@ -46,7 +46,7 @@ const char *X509_get_default_cert_dir_env(void);
 const char *X509_get_default_cert_dir(void);
 void X509_free(X509 *);
 int i2d_X509(X509 *, unsigned char **);
-X509 *d2i_X509(X509 **, const unsigned char **, long);
+X509 *d2i_X509_bio(BIO *, X509 **);
 X509_NAME *X509_get_subject_name(const X509 *);
 X509_NAME *X509_get_issuer_name(const X509 *);
 long X509_get_version(const X509 *);

@@ -111,7 +111,6 @@ class _Connection:
         lib.SSL_set_app_data(ssl, self._handle)
         self.server_side = server_side
         self.server_hostname = server_hostname
-        self.handshake_done = False
         # The socket whose descriptor OpenSSL reads and writes (a weak
         # reference, see attach_socket), or None over memory BIOs.
         self._socket = None
@@ -210,7 +209,6 @@ class _Connection:
     def shake_hands(self, timeout):
         """The handshake over the socket, bounded by ``timeout``."""
         self.run_on_fd(timeout, HANDSHAKE)
-        self.handshake_done = True
 
     def read_into(self, timeout, buffer, size):
         """Read up to ``size`` decrypted bytes into the cdata ``buffer`` from
@@ -315,7 +313,7 @@ class _Connection:
     # -- what the connection negotiated ---------------------------------------------------
 
     def getpeercert(self, binary_form):
-        if not self.handshake_done:
+        if not lib.SSL_is_init_finished(self.ssl):  # (a write or read may have done it)
             raise ValueError("handshake not done yet")
         certificate = lib.SSL_get1_peer_certificate(self.ssl)
         if certificate == ffi.NULL:
@@ -344,7 +342,7 @@ class _Connection:
         return details["name"], details["protocol"], details["strength_bits"]
 
     def version(self):
-        if not self.handshake_done:
+        if not lib.SSL_is_init_finished(self.ssl):
             return None
         return ffi.string(lib.SSL_get_version(self.ssl)).decode("ascii")
 
@@ -381,10 +379,17 @@ class _Connection:
                 for c in shared if c["name"] in ours]
 
     def session(self):
-        session = lib.SSL_get1_session(self.ssl)
+        """The connection's session as an SSLSession of its own: a copy, as
+        the stdlib's, because OpenSSL marks a connection's session not
+        resumable when the connection is freed without a TLS shutdown (as
+        a closed socket's is), which would leave nothing to resume."""
+        session = lib.SSL_get0_session(self.ssl)
         if session == ffi.NULL:
             return None
-        return SSLSession(ffi.gc(session, lib.SSL_SESSION_free), self.context)
+        copy = lib.SSL_SESSION_dup(session)
+        if copy == ffi.NULL:
+            raise queue_error()
+        return SSLSession(ffi.gc(copy, lib.SSL_SESSION_free), self.context)
 
     def set_session(self, session):
         """Resume ``session`` (an SSLSession of this connection's context)
@@ -397,8 +402,16 @@ class _Connection:
             raise ValueError("Cannot set session for server-side SSLSocket.")
         if lib.SSL_is_init_finished(self.ssl):
             raise ValueError("Cannot set session after handshake.")
-        if not lib.SSL_set_session(self.ssl, session._session):
+        # A copy again (see session()): this connection's end must not
+        # spoil the caller's session for the next one.
+        copy = lib.SSL_SESSION_dup(session._session)
+        if copy == ffi.NULL:
             raise queue_error()
+        try:
+            if not lib.SSL_set_session(self.ssl, copy):
+                raise queue_error()
+        finally:
+            lib.SSL_SESSION_free(copy)  # SSL_set_session took its own reference
 
 
 def read_size(length, available=None):

@@ -96,7 +96,9 @@ def _text(pointer):
 
 def openssl_error(error_code, exception_type=SSLError, message=None, errno=None):
     """Return ``exception_type`` for OpenSSL's queued ``error_code``:
-    ``[LIBRARY: REASON] reason text``, with ``library``/``reason`` set."""
+    ``[LIBRARY: REASON] reason text``, with ``library``/``reason`` set;
+    its errno is ``errno`` (a connection's SSL_get_error code) or, for an
+    error of the queue alone, the error's reason code, as the stdlib's."""
     library = reason = None
     if error_code:
         library_code = lib.ERR_GET_LIB(error_code)
@@ -109,7 +111,9 @@ def openssl_error(error_code, exception_type=SSLError, message=None, errno=None)
     if message is None:
         message = "unknown error"
     text = ("[%s: %s] %s" % (library, reason, message)) if reason else message
-    exc = exception_type(errno if errno is not None else 1, text)
+    if errno is None:  # an error of the queue alone: its reason code, as the stdlib's
+        errno = lib.ERR_GET_REASON(error_code) if error_code else 0
+    exc = exception_type(errno, text)
     exc.library = library
     exc.reason = reason
     return exc

@@ -173,7 +173,6 @@ class SSLObject(_TLSMethods):
     def do_handshake(self):
         """Advance the handshake."""
         self._run(HANDSHAKE)
-        self._connection.handshake_done = True
 
     def _read_into(self, target, size):
         return self._run(READ, target, size) if size else 0
@@ -283,7 +282,6 @@ class SSLSocket(_TLSMethods, _socket):
         finally:
             if block and timeout == 0.0:
                 self.settimeout(timeout)
-        self._connection.handshake_done = True
 
     def accept(self):
         """Accept a connection and wrap it as a server-side SSLSocket."""

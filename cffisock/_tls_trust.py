@@ -87,42 +87,50 @@ def _load_pem_certificates(store, text):
     """Add every certificate of the PEM ``text`` (str) to ``store``."""
     if not text.isascii():
         raise TypeError("cadata should be an ASCII string or a bytes-like object")
-    # A memory BIO reads the caller's buffer in place: it must be memory
-    # cffi owns (a bytes object may move on PyPy).
-    data = ffi.new("char[]", text.encode("ascii"))
-    bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data) - 1), lib.BIO_free)
-    loaded = 0
-    while True:
-        certificate = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
-        if certificate == ffi.NULL:
-            break
-        _add(store, certificate)
-        loaded += 1
-    _end_of_data(loaded, lib.ERR_LIB_PEM, lib.PEM_R_NO_START_LINE,
-                 "no start line: cadata does not contain a certificate")
+    _load_certificates(store, text.encode("ascii"),
+                       lambda bio: lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL),
+                       (lib.ERR_LIB_PEM, lib.PEM_R_NO_START_LINE),
+                       "no start line: cadata does not contain a certificate")
 
 
 def _load_der_certificates(store, data):
     """Add every certificate of the DER bytes-like ``data`` to ``store``."""
     with bytes_like(data) as view:
         raw = ffi.buffer(view)[:]
-    owned = ffi.new("char[]", raw)  # cffi-owned: d2i_X509 reads it in place
-    pointer = ffi.new("unsigned char **", ffi.cast("unsigned char *", owned))
-    start = int(ffi.cast("uintptr_t", pointer[0]))
+    _load_certificates(store, raw, lambda bio: lib.d2i_X509_bio(bio, ffi.NULL),
+                       (lib.ERR_LIB_ASN1, lib.ASN1_R_HEADER_TOO_LONG),
+                       "not enough data: cadata does not contain a certificate")
+
+
+def _load_certificates(store, data, read, end_of_data, none_message):
+    """Add the certificates ``read(bio)`` finds, one a call, in the bytes
+    ``data`` to ``store``, as the stdlib: SSLError with ``none_message`` if
+    there is none; the reader's error if it failed for another reason than
+    running out of data (``end_of_data``: library and reason), such as
+    bytes that are not a certificate after some that are."""
+    # A memory BIO reads its buffer in place: memory cffi owns (a bytes
+    # object may move on PyPy), alive until the reading is done.
+    owned = ffi.new("char[]", data)
+    bio = lib.BIO_new_mem_buf(owned, len(data))
+    if bio == ffi.NULL:
+        raise MemoryError()
     loaded = 0
-    while True:
-        remaining = len(raw) - (int(ffi.cast("uintptr_t", pointer[0])) - start)
-        if not remaining:
-            break
-        certificate = lib.d2i_X509(ffi.NULL, ffi.cast("const unsigned char **", pointer),
-                                   remaining)
-        if certificate == ffi.NULL:
-            break
-        _add(store, certificate)
-        loaded += 1
-    del owned  # alive until every certificate was read
-    _end_of_data(loaded, lib.ERR_LIB_ASN1, lib.ASN1_R_HEADER_TOO_LONG,
-                 "not enough data: cadata does not contain a certificate")
+    try:
+        while True:
+            certificate = read(bio)
+            if certificate == ffi.NULL:
+                break
+            _add(store, certificate)
+            loaded += 1
+    finally:
+        lib.BIO_free(bio)
+    error_code = lib.ERR_peek_last_error()
+    lib.ERR_clear_error()
+    if not loaded:
+        raise SSLError(0, none_message)
+    if error_code and (lib.ERR_GET_LIB(error_code),
+                       lib.ERR_GET_REASON(error_code)) != end_of_data:
+        raise openssl_error(error_code)
 
 
 def _add(store, certificate):
@@ -130,20 +138,6 @@ def _add(store, certificate):
     not an error."""
     lib.X509_STORE_add_cert(store, certificate)
     lib.X509_free(certificate)
-
-
-def _end_of_data(loaded, library, reason, none_message):
-    """After reading certificates until the reader failed: SSLError with
-    ``none_message`` if none was read; none if the reader failed only for
-    running out of data (``library``/``reason``), as the stdlib; else the
-    reader's error (data that is not a certificate after some that are)."""
-    error_code = lib.ERR_peek_last_error()
-    lib.ERR_clear_error()
-    if not loaded:
-        raise SSLError(0, none_message)
-    if error_code and (lib.ERR_GET_LIB(error_code), lib.ERR_GET_REASON(error_code)) != (
-            library, reason):
-        raise openssl_error(error_code)
 
 
 def _stored_certificates(ctx):

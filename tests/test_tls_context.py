@@ -5,18 +5,23 @@ exception classes that code written for the stdlib's ssl catches.
 Everything is on 127.0.0.1, with the stdlib's ``ssl`` as the peer.
 """
 
+import os
 import platform
 import socket as stdlib_socket
 import ssl as stdlib_ssl
 import sys
+import subprocess
 import threading
 import warnings
 
 import pytest
+import trustme
 
 import cffisock
 from cffisock import tls
+from support.comparison import Raised, outcome
 from support.loopback import recv_exactly
+from support.openssl import OPENSSL, requires_openssl_cli
 from support.tls import (
     ThreadedServer,
     ca_text,
@@ -376,3 +381,58 @@ def test_paths_with_a_nul_are_refused_as_the_stdlib(load):
     with pytest.raises(ValueError) as theirs:
         load(stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER))
     assert str(ours.value) == str(theirs.value)
+
+
+# -- Diffie-Hellman parameters and CA data: the stdlib's outcomes ---------------------
+
+
+def dh_parameters(tmp_path, algorithm):
+    path = tmp_path / ("%s.pem" % algorithm)
+    subprocess.run([OPENSSL, "genpkey", "-genparam", "-algorithm", algorithm, "-pkeyopt",
+                    "group:ffdhe2048", "-out", str(path)], check=True, timeout=60)
+    return path
+
+
+@requires_openssl_cli
+@pytest.mark.parametrize("algorithm", ["DH", "DHX"])
+def test_loaded_dh_parameters_serve_a_dhe_handshake(ca, tmp_path, algorithm):
+    rsa_cert = ca.issue_cert("localhost", key_type=trustme.KeyType.RSA)  # DHE signs with RSA
+    server = server_context("cffisock", rsa_cert, version="TLSv1_2")
+    server.load_dh_params(dh_parameters(tmp_path, algorithm))
+    server.set_ciphers("kEDH")
+    client = client_context("cffisock", ca, version="TLSv1_2")
+    with ThreadedServer(lambda conn: conn.cipher(), server, side="cffisock") as listener:
+        with connect("cffisock", client, listener.address) as conn:
+            assert conn.cipher()[0].startswith("DHE-")
+    assert listener.result(0)[0].startswith("DHE-")
+
+
+@requires_openssl_cli
+def test_load_dh_params_fails_as_the_stdlib_s(server_cert, tmp_path):
+    with server_cert.cert_chain_pems[0].tempfile() as certificate:
+        for path in (str(dh_parameters(tmp_path, "DH")), os.fsencode(tmp_path / "DH.pem"),
+                     str(tmp_path / "missing.pem"), certificate, None):
+            expected = outcome(stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_SERVER)
+                               .load_dh_params, path)
+            actual = outcome(tls.SSLContext(tls.PROTOCOL_TLS_SERVER).load_dh_params, path)
+            assert_same_tls_outcome(expected, actual)
+
+
+def test_cadata_without_a_certificate_fails_as_the_stdlib_s(ca):
+    der = stdlib_ssl.PEM_cert_to_DER_cert(ca.cert_pem.bytes().decode())
+    for cadata in ("broken", b"broken", der + b"A", der + der, "x\n" + ca_text(ca) + "\ny"):
+        expected = outcome(stdlib_ssl.SSLContext(stdlib_ssl.PROTOCOL_TLS_CLIENT)
+                           .load_verify_locations, cadata=cadata)
+        actual = outcome(tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+                         .load_verify_locations, cadata=cadata)
+        assert_same_tls_outcome(expected, actual)
+
+
+def assert_same_tls_outcome(expected, actual):
+    """The same outcome: for an exception, its class, errno, OpenSSL reason
+    and message (but the stdlib's "(_ssl.c:NNNN)" at its end)."""
+    assert type(actual) is type(expected), (expected, actual)
+    if isinstance(expected, Raised):
+        assert (actual.type, actual.errno, actual.failure) == \
+            (expected.type, expected.errno, expected.failure)
+        assert expected.message.startswith(actual.message), (expected.message, actual.message)

@@ -12,6 +12,8 @@ import subprocess
 
 import pytest
 
+import cffisock
+
 from support.comparison import failure, outcome
 from support.loopback import free_port, recv_exactly
 from support.openssl import OPENSSL, requires_openssl_cli, stop, wait_for_output
@@ -118,6 +120,50 @@ def test_session_resumption(ca, server_cert, server_side, version):
     client_stats, server_stats = client.session_stats(), server.session_stats()
     assert (client_stats["connect_good"], client_stats["hits"]) == (2, 1)
     assert (server_stats["accept_good"], server_stats["hits"]) == (2, 1)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_session_resumes_again_after_the_connections_using_it_closed(
+        ca, server_cert, version):
+    """Connections closed without a TLS shutdown (as a socket's close)
+    spoil their own copy of the session only, as with the stdlib."""
+    server = server_context("cffisock", server_cert)
+    client = client_context("cffisock", ca, version=version)
+    with ThreadedServer(greet_and_report_resumption, server, side="cffisock",
+                        connections=3) as listener:
+        with connect("cffisock", client, listener.address) as first:
+            assert first.recv(5) == b"hello"
+            session = first.session
+        for _ in range(2):
+            with connect("cffisock", client, listener.address, session=session) as again:
+                assert again.recv(5) == b"hello"
+                assert again.session_reused is True
+                # TLS 1.3 resumes into a session of its own (new tickets).
+                assert (again.session == session) is (version == "TLSv1_2")
+    assert [listener.result(n) for n in range(3)] == [False, True, True]
+
+
+def test_a_session_is_set_with_the_stdlib_s_checks(ca, server_cert):
+    server = server_context("cffisock", server_cert)
+    client = client_context("cffisock", ca, version="TLSv1_2")
+    with ThreadedServer(greet_and_report_resumption, server, side="cffisock",
+                        connections=2) as listener:
+        with connect("cffisock", client, listener.address) as first:
+            assert first.recv(5) == b"hello"
+            session = first.session
+            with pytest.raises(ValueError, match="^Cannot set session after handshake.$"):
+                first.session = session
+            with pytest.raises(TypeError, match="^Value is not a SSLSession.$"):
+                first.session = object()
+        other = client_context("cffisock", ca)
+        with other.wrap_socket(cffisock.socket(), server_hostname="localhost") as unconnected:
+            assert unconnected.session is None and unconnected.session_reused is None
+            with pytest.raises(ValueError, match="^Session refers to a different SSLContext.$"):
+                unconnected.session = session
+        with client.wrap_socket(cffisock.socket(), server_hostname="localhost") as later:
+            later.session = session  # before connecting, as the stdlib allows
+            later.connect(listener.address)
+            assert later.recv(5) == b"hello" and later.session_reused is True
 
 
 # ---------------------------------------------------------------- bulk data
