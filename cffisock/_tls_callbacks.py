@@ -6,6 +6,7 @@ and, on a server, what to do with the client's server name (the context's
 
 import contextlib
 import sys
+from operator import index
 
 from cffisock._tls_ffi import ffi, lib
 
@@ -75,22 +76,39 @@ def cffisock_password_python(buffer, size, rwflag, userdata):
 
 @ffi.def_extern()
 def cffisock_sni_python(ssl, alert):
-    """The server name callback: run the context's sni_callback."""
+    """The server name callback: run the context's sni_callback with the
+    name as the client sent it (ASCII, IDNA A-labels), as the stdlib's.
+    An exception in it is reported (sys.unraisablehook) and fails the
+    handshake with a handshake_failure alert; a result that is neither None
+    nor an integer (the alert to send) is reported as a TypeError and fails
+    it with an internal_error alert."""
     connection = ffi.from_handle(lib.SSL_get_app_data(ssl))()
     callback = connection.context.sni_callback
     if callback is None:
         return lib.SSL_TLSEXT_ERR_OK
     name = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
-    server_name = ffi.string(name).decode("idna") if name != ffi.NULL else None
+    try:
+        server_name = ffi.string(name).decode("ascii") if name != ffi.NULL else None
+    except UnicodeDecodeError as exc:
+        return _fail(alert, lib.SSL_AD_INTERNAL_ERROR, exc, ffi.string(name))
     try:
         result = callback(connection.owner, server_name, connection.context)
     except BaseException as exc:  # reported, and the handshake fails
-        sys.unraisablehook(_Unraisable(exc, callback))
-        alert[0] = lib.SSL_AD_INTERNAL_ERROR
-        return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+        return _fail(alert, lib.SSL_AD_HANDSHAKE_FAILURE, exc, callback)
     if result is None:
         return lib.SSL_TLSEXT_ERR_OK
-    alert[0] = int(result)
+    try:
+        alert[0] = index(result)
+    except (TypeError, OverflowError) as exc:
+        return _fail(alert, lib.SSL_AD_INTERNAL_ERROR, exc, result)
+    return lib.SSL_TLSEXT_ERR_ALERT_FATAL
+
+
+def _fail(alert, description, exc, culprit):
+    """Report ``exc`` (about ``culprit``) and end the handshake with the
+    alert ``description``."""
+    sys.unraisablehook(_Unraisable(exc, culprit))
+    alert[0] = description
     return lib.SSL_TLSEXT_ERR_ALERT_FATAL
 
 
@@ -98,9 +116,9 @@ class _Unraisable:
     """What sys.unraisablehook expects (the stdlib reports an exception in
     sni_callback the same way)."""
 
-    def __init__(self, exc, callback):
+    def __init__(self, exc, culprit):
         self.exc_type = type(exc)
         self.exc_value = exc
         self.exc_traceback = exc.__traceback__
         self.err_msg = "Exception ignored in sni_callback"
-        self.object = callback
+        self.object = culprit

@@ -16,10 +16,13 @@ This module is the public face; the parts live in ``_tls_constants``
 (enums, defaults), ``_tls_context`` (SSLContext), ``_tls_connection``
 (one connection, MemoryBIO, SSLSession), ``_tls_socket`` (SSLSocket,
 SSLObject), ``_tls_cert``, ``_tls_ciphers``, ``_tls_errors``, ``_tls_purpose``,
-``_tls_random``, ``_tls_records`` (the protocol's numbers),
+``_tls_random``, ``_tls_records`` (the protocol's numbers), ``_tls_legacy``
+(the functions Python 3.12 removed, on the versions that have them),
 ``_tls_shortcuts`` (ready-made contexts, get_server_certificate) and
 ``_tls_trust``.
 """
+
+import sys
 
 from cffisock._tls_connection import MemoryBIO, SSLSession  # noqa: F401 (public names)
 from cffisock._tls_cert import (  # noqa: F401 (public names)
@@ -93,6 +96,14 @@ from cffisock._tls_shortcuts import (  # noqa: F401 (public names, and the stdli
 )
 from cffisock._tls_socket import SSLObject, SSLSocket  # noqa: F401 (public names)
 from cffisock._tls_trust import DefaultVerifyPaths, get_default_verify_paths  # noqa: F401
+
+if sys.version_info < (3, 12):  # the functions this version's stdlib still has
+    from cffisock._tls_legacy import (  # noqa: F401 (public names, and the stdlib's own)
+        RAND_pseudo_bytes,
+        _inet_paton,
+        match_hostname,
+        wrap_socket,
+    )
 
 # As the stdlib's ssl: the flags' members are module constants too.
 globals().update(Options.__members__)

@@ -102,6 +102,9 @@ NO_BUFFER = {
         "close", "fileno", "flush", "isatty", "read", "readable", "readall", "readline",
         "readlines", "seek", "seekable", "tell", "truncate", "writable")], _IO),
 }
+if sys.version_info < (3, 12):  # the functions 3.12 removed from ssl (cffisock.tls's too)
+    NO_BUFFER.update(dict.fromkeys(["wrap_socket", "match_hostname", "RAND_pseudo_bytes"],
+                                   _NUMBERS))
 
 #: Where the stdlib itself keeps an export: its ssl.SSLSocket.sendall hands
 #: send() memoryview slices of the data, and a slice lives on in the frame

@@ -90,6 +90,23 @@ def test_disjoint_versions_fail_like_the_stdlib(ca, server_cert, client_side, se
     assert handshake_outcomes(client_side, server_side, ca, server_cert) == reference
 
 
+@pytest.mark.parametrize("client_alpn, chosen", [
+    (["spdy/3", "http/1.1"], "http/1.1"),
+    (["http/1.1", "h2"], "h2"),  # the server's preference wins
+    (["spdy/3"], None),  # no protocol in common: on without ALPN, as the stdlib
+])
+@pytest.mark.parametrize("client_side, server_side", PAIRS, ids=PAIR_IDS)
+def test_alpn_is_chosen_as_the_stdlib_chooses(ca, server_cert, client_side, server_side,
+                                              client_alpn, chosen):
+    server = server_context(server_side, server_cert, alpn=SERVER_ALPN)
+    client = client_context(client_side, ca, alpn=client_alpn)
+    with ThreadedServer(lambda conn: conn.selected_alpn_protocol(), server,
+                        side=server_side) as listener:
+        with connect(client_side, client, listener.address) as sock:
+            assert sock.selected_alpn_protocol() == chosen
+    assert listener.result() == chosen
+
+
 # ---------------------------------------------------------------- session resumption
 
 
