@@ -135,9 +135,10 @@ def _dns_name_matches(pattern, hostname):
 
 
 def _inet_paton(text):
-    """(Named as the stdlib's helper, which its tests call.)  The packed form of an IPv4 address in dotted-quad form (exactly, as
+    """The packed form of an IPv4 address in dotted-quad form (exactly, as
     inet_ntoa gives it back) or of an IPv6 address; ValueError for
-    anything else (naming a short or trailing IPv4 form as such)."""
+    anything else, naming a short or trailing IPv4 form as such.  (Named
+    as the stdlib's helper, which its tests call.)"""
     try:
         packed = inet_aton(text)
     except OSError:
