@@ -45,7 +45,10 @@ class SSLContext:
 
     ``PROTOCOL_TLS_CLIENT`` contexts verify certificates and host names;
     ``PROTOCOL_TLS_SERVER`` contexts do not ask for client certificates
-    unless ``verify_mode`` says so.  Both refuse TLS below 1.2.
+    unless ``verify_mode`` says so.  All refuse TLS below 1.2.  Without a
+    protocol, as the stdlib's, a context is ``PROTOCOL_TLS`` (either side,
+    verifying nothing until told to; deprecated from Python 3.10 on, with
+    the stdlib's warnings): ask for ``PROTOCOL_TLS_CLIENT`` instead.
     """
 
     __module__ = "cffisock.tls"
@@ -55,7 +58,12 @@ class SSLContext:
     sslsocket_class = SSLSocket
     sslobject_class = SSLObject
 
-    def __init__(self, protocol=PROTOCOL_TLS_CLIENT):
+    def __init__(self, protocol=None):
+        if protocol is None:  # the stdlib's default, deprecated from 3.10 on
+            if sys.version_info >= (3, 10):
+                warnings.warn("ssl.SSLContext() without protocol argument is deprecated.",
+                              DeprecationWarning, stacklevel=2)
+            protocol = _SSLMethod.PROTOCOL_TLS
         if protocol == PROTOCOL_TLS_CLIENT:
             method = lib.TLS_client_method()
         elif protocol == PROTOCOL_TLS_SERVER:

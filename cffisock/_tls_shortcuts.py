@@ -10,7 +10,7 @@ import sys
 
 from cffisock._connections import _GLOBAL_DEFAULT_TIMEOUT, create_connection
 from cffisock._tls_cert import DER_cert_to_PEM_cert
-from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT,
+from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS, PROTOCOL_TLS_CLIENT,
                                      PROTOCOL_TLS_SERVER, VerifyFlags, _PROTOCOL_NAMES)
 from cffisock._tls_context import SSLContext
 from cffisock._tls_purpose import Purpose, purpose_oid
@@ -42,7 +42,8 @@ def _trust_and_log_keys(context, purpose, cafile, capath, cadata):
 
 def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=None,
                            cadata=None):
-    """A context with secure settings for ``purpose``, as the stdlib's.
+    """A context with secure settings for ``purpose``, as the stdlib's
+    (on Python 3.9, as 3.9's, a PROTOCOL_TLS context set up the same way).
 
     ``Purpose.SERVER_AUTH`` (the default): a client context that verifies
     the server's chain and host name; ``Purpose.CLIENT_AUTH``: a server
@@ -52,7 +53,14 @@ def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=N
     Python version (the stdlib from 3.13 on); takes TLS 1.2 at least; and
     writes key material to $SSLKEYLOGFILE if set (unless ``python -E``).
     """
-    context = SSLContext(_protocol_for(purpose))
+    protocol = _protocol_for(purpose)
+    if sys.version_info >= (3, 10):
+        context = SSLContext(protocol)
+    else:  # as 3.9's: a PROTOCOL_TLS context, set up as the purpose's kind would be
+        context = SSLContext(PROTOCOL_TLS)
+        if protocol == PROTOCOL_TLS_CLIENT:
+            context.verify_mode = CERT_REQUIRED
+            context.check_hostname = True
     context.verify_flags |= VerifyFlags.VERIFY_X509_PARTIAL_CHAIN | VerifyFlags.VERIFY_X509_STRICT
     return _trust_and_log_keys(context, purpose, cafile, capath, cadata)
 
@@ -68,8 +76,9 @@ def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_host
     ``purpose``, but verifying nothing unless asked (``cert_reqs``,
     ``check_hostname``), with this side's certificate if given, and the key
     log of $SSLKEYLOGFILE (unless ``python -E``)."""
-    default_protocol = _protocol_for(purpose)
-    context = SSLContext(default_protocol if protocol is None else protocol)
+    if protocol is None:  # 3.9's default was PROTOCOL_TLS; 3.10's, the purpose's kind
+        protocol = _protocol_for(purpose) if sys.version_info >= (3, 10) else PROTOCOL_TLS
+    context = SSLContext(protocol)
     context.check_hostname = check_hostname
     if cert_reqs is not None:
         context.verify_mode = cert_reqs
