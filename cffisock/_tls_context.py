@@ -253,6 +253,9 @@ class SSLContext:
     def options(self, value):
         current = lib.SSL_CTX_get_options(self._ctx)
         value = index(value)
+        if value & ~current & _VERSION_OPTIONS and sys.version_info >= (3, 10):
+            warnings.warn("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated",
+                          DeprecationWarning, stacklevel=2)
         lib.SSL_CTX_clear_options(self._ctx, current & ~value)
         lib.SSL_CTX_set_options(self._ctx, value & ~current)
 
@@ -438,6 +441,12 @@ def unverified_client_over(sock, certfile=None, keyfile=None):
 
 # -- version bounds ------------------------------------------------------------------------
 
+#: The options that switch protocol versions off, and the versions, whose
+#: use the stdlib deprecates from 3.10 on (version bounds say it instead).
+_VERSION_OPTIONS = (lib.SSL_OP_NO_SSLv2 | lib.SSL_OP_NO_SSLv3 | lib.SSL_OP_NO_TLSv1
+                    | lib.SSL_OP_NO_TLSv1_1 | lib.SSL_OP_NO_TLSv1_2 | lib.SSL_OP_NO_TLSv1_3)
+_DEPRECATED_VERSIONS = {TLSVersion.SSLv3, TLSVersion.TLSv1, TLSVersion.TLSv1_1}
+
 
 def _version_bound(context, which):
     """The ``which`` ("minimum" or "maximum") version bound of ``context``
@@ -462,6 +471,9 @@ def _set_version_bound(context, which, value):
                          "highest and lowest version.")
     if value not in VERSION_NUMBERS:
         raise ValueError("Unsupported TLS/SSL version 0x%x" % (value & 0xFFFFFFFF))
+    if value in _DEPRECATED_VERSIONS and sys.version_info >= (3, 10):
+        warnings.warn("ssl.TLSVersion.%s is deprecated" % TLSVersion(value).name,
+                      DeprecationWarning, stacklevel=3)
     number = value
     if value < 0:
         # As the stdlib: the bound's own end is OpenSSL's limit (0), the
