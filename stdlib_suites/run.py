@@ -9,8 +9,8 @@ listed (``test.test_x.Class.test_name: reason``, one a line, ``#`` comments)
 in ``known_failures/MODULE.txt`` (tests of CPython's private machinery: the C
 ``_ssl`` module, ``_sslobj``, refcounts; and tests of a default cffisock
 keeps stricter than the stdlib on purpose, each with its reason) or in
-``to_fix/MODULE.txt`` (a gap
-in cffisock that an open issue is to close; the list only shrinks).  An
+``to_fix/MODULE.txt`` (a gap in cffisock that an open issue is to close;
+the list only shrinks).  An
 unlisted miss is run alone again (``--tries`` times, default 2): if it
 passes then, it is reported as FLAKY (a bug still, shown in the counts);
 otherwise it fails the run (exit status 1).  The counts are printed on the
