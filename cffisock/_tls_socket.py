@@ -9,6 +9,7 @@ the stdlib refuses them.  A closed or detached ``SSLSocket`` has descriptor
 number that may name another file by then).
 """
 
+import errno
 import sys
 import warnings
 
@@ -17,10 +18,11 @@ from cffisock._sendfile import sendfile_by_reading
 from cffisock._socketobj import socket as _socket
 from cffisock._tls_connection import read_bytes, read_size
 from cffisock._tls_constants import CHANNEL_BINDING_TYPES, HANDSHAKE, READ, SHUTDOWN, WRITE
-from cffisock._tls_errors import SSLEOFError, queue_error
+from cffisock._tls_errors import SSLError, SSLEOFError, queue_error
 from cffisock._tls_ffi import ffi, lib
 
 _from_buffer = ffi.from_buffer
+_ENOTCONN, _EINVAL = errno.ENOTCONN, errno.EINVAL
 
 #: The TypeError of a direct call of SSLSocket() or SSLObject(), in the
 #: stdlib's words.
@@ -241,6 +243,7 @@ class SSLSocket(_TLSMethods, _socket):
         self.settimeout(timeout)
         connection.attach_socket(self)
         if not self._tls_ready():
+            self._refuse_data_before_handshake()
             return self  # not connected yet: connect() will shake hands
         if do_handshake_on_connect:
             try:
@@ -249,6 +252,34 @@ class SSLSocket(_TLSMethods, _socket):
                 self.close()
                 raise
         return self
+
+    def _refuse_data_before_handshake(self):
+        """A socket found not connected may be one the peer reset after
+        sending plain bytes: they must not reach the caller, who would take
+        them for TLS's.  SSLError (and the socket closed) if any wait, as
+        the stdlib does since CVE-2023-40217 (on every version here)."""
+        try:
+            _socket.getpeername(self)
+        except OSError as err:
+            cause = err.errno
+        else:
+            return
+        timeout = self._timeout
+        self.settimeout(0.0)
+        try:
+            waiting = _socket.recv(self, 1)
+        except OSError as err:
+            if err.errno not in (_ENOTCONN, _EINVAL):
+                raise
+            waiting = b""
+        finally:
+            self.settimeout(timeout)
+        if waiting:
+            reason = "Closed before TLS handshake with data in recv buffer."
+            error = SSLError(cause, reason)
+            error.reason, error.library = reason, None
+            self.close()
+            raise error
 
     def _tls_ready(self):
         """Whether the socket's calls go through TLS now (see the class)."""

@@ -9,6 +9,8 @@ stdlib refuses them."""
 import errno
 import socket as stdlib_socket
 import ssl as stdlib_ssl
+import struct
+import time
 
 import pytest
 
@@ -180,3 +182,43 @@ def test_unconnected_details_are_none():
     for name in ("cipher", "version", "session", "session_reused", "selected_alpn_protocol"):
         assert call_on_unconnected("cffisock", name) == Returned(None)
     assert call_on_unconnected("cffisock", "pending") == Returned(0)
+
+
+def reset_after_sending(sock, data):
+    """Send ``data`` on ``sock``, then close it with a reset (SO_LINGER 0)."""
+    sock.sendall(data)
+    sock.setsockopt(cffisock.SOL_SOCKET, cffisock.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+@pytest.mark.parametrize("side", sorted(SIDES))
+@pytest.mark.parametrize("wrapped_end", ["client", "server"])
+def test_plain_bytes_left_by_a_peer_that_reset_are_refused_at_wrap(
+        side, wrapped_end, ca, server_cert, fd_leak_check):
+    """CVE-2023-40217's fix, on every version: bytes a peer sent in the
+    clear before resetting the connection never reach the caller of a TLS
+    socket; wrapping raises SSLError and closes the socket (no descriptor
+    is left open)."""
+    socket_module, ssl_module = SIDES[side]
+    with socket_module.create_server(("127.0.0.1", 0)) as listener:
+        client = socket_module.create_connection(listener.getsockname(), timeout=10)
+        accepted, _ = listener.accept()
+        wrapped, peer = (client, accepted) if wrapped_end == "client" else (accepted, client)
+        reset_after_sending(peer, b"HTTP/1.0 307 Temporary Redirect\r\n\r\n")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # until the reset has arrived
+            try:
+                wrapped.getpeername()
+            except OSError:
+                break
+            time.sleep(0.01)
+        if wrapped_end == "client":
+            context = client_context(side, ca)
+            options = {"server_hostname": "localhost"}
+        else:
+            context = server_context(side, server_cert)
+            options = {"server_side": True}
+        with pytest.raises(ssl_module.SSLError) as refused:
+            context.wrap_socket(wrapped, **options)
+    assert "before TLS handshake with data" in refused.value.reason
+    assert refused.value.library is None and refused.value.args[0] == errno.ENOTCONN
