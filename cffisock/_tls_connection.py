@@ -307,7 +307,8 @@ class _Connection:
                 return 0
             else:
                 raise tls_error(self.ssl, result, ssl_error, outcome.system_errno,
-                                outcome.error_code, self.server_hostname)
+                                outcome.error_code, self.server_hostname,
+                                transfer=operation in (READ, WRITE))
             result = None
 
     # -- what the connection negotiated ---------------------------------------------------

@@ -9,6 +9,7 @@ does, OpenSSL 3's unexpected EOF included.
 
 import errno
 import os
+import sys
 from enum import IntEnum
 
 import _ssl
@@ -136,8 +137,19 @@ def verification_error(ssl, error_code, hostname):
     return exc
 
 
-def tls_error(ssl, result, ssl_error, system_errno, error_code, hostname=None):
-    """Return the exception for a failed TLS operation, as CPython maps it."""
+#: Whether this Python's stdlib takes a read or write that OpenSSL says the
+#: system failed (SSL_ERROR_SYSCALL, nothing queued) for an EOF in
+#: violation of the protocol, whatever the system's error: CPython 3.10 to
+#: 3.12, whose SSL_read_ex/SSL_write_ex results hid it.  3.9, 3.13+ and
+#: PyPy raise the system's error (a reset connection: ConnectionResetError).
+SYSCALL_TRANSFER_IS_EOF = (sys.implementation.name == "cpython"
+                           and (3, 10) <= sys.version_info < (3, 13))
+
+
+def tls_error(ssl, result, ssl_error, system_errno, error_code, hostname=None,
+              transfer=False):
+    """Return the exception for a failed TLS operation (``transfer``: a
+    read or a write), as this Python's stdlib maps it."""
     if ssl_error == lib.SSL_ERROR_ZERO_RETURN:
         return SSLZeroReturnError(lib.SSL_ERROR_ZERO_RETURN,
                                   "TLS/SSL connection has been closed (EOF)")
@@ -153,11 +165,10 @@ def tls_error(ssl, result, ssl_error, system_errno, error_code, hostname=None):
         reason = lib.ERR_GET_REASON(error_code)
         return OSError(reason, os.strerror(reason))
     if ssl_error == lib.SSL_ERROR_SYSCALL and not error_code:
-        # As CPython since 3.13 (gh-115627): the system's error when it
-        # reported one (a read on a reset connection raises
-        # ConnectionResetError), else an EOF in violation of the protocol.
-        # (3.10-3.12 took any failed SSL_read_ex/SSL_write_ex for an EOF.)
-        if system_errno:
+        # The system's error when it reported one (a read on a reset
+        # connection raises ConnectionResetError), else an EOF in violation
+        # of the protocol; a transfer on 3.10-3.12: an EOF either way.
+        if system_errno and not (transfer and SYSCALL_TRANSFER_IS_EOF):
             return OSError(system_errno, os.strerror(system_errno))
         return SSLEOFError(8, "EOF occurred in violation of protocol")
     if error_code and lib.ERR_GET_LIB(error_code) == lib.ERR_LIB_SSL:

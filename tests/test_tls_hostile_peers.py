@@ -28,7 +28,7 @@ import trustme
 
 import cffisock
 from cffisock import tls
-from support.comparison import failure, outcome
+from support.comparison import Raised, failure, outcome
 from support.tls import (
     SIDES,
     ThreadedServer,
@@ -156,12 +156,13 @@ def test_a_broken_peer_fails_like_the_stdlib(ca, server_cert, fd_leak_check, nam
 
 
 @pytest.mark.parametrize("suppress_ragged_eofs", [True, False])
-def test_a_read_on_a_reset_connection_raises_connection_reset(ca, server_cert,
-                                                              suppress_ragged_eofs):
+def test_a_read_on_a_reset_connection_fails_as_this_python_s_stdlib(ca, server_cert,
+                                                                    suppress_ragged_eofs):
     """SSL_read_ex fails with ECONNRESET after the handshake: CPython 3.13+
-    raises ConnectionResetError, ragged EOFs suppressed or not (gh-115627;
-    3.10-3.12 took it for an EOF in violation of the protocol); so does
-    cffisock everywhere."""
+    (gh-115627), 3.9 and PyPy raise ConnectionResetError, ragged EOFs
+    suppressed or not; CPython 3.10-3.12 take it for an EOF in violation of
+    the protocol (so a read returns b'' when ragged EOFs are suppressed).
+    cffisock does as the running interpreter's stdlib (the version rule)."""
     results = {}
     for side in SIDES:
         with ThreadedServer(reset_after_a_byte, server_context("stdlib", server_cert)) as server:
@@ -169,10 +170,33 @@ def test_a_read_on_a_reset_connection_raises_connection_reset(ca, server_cert,
                          suppress_ragged_eofs=suppress_ragged_eofs) as sock:
                 sock.sendall(b"x")
                 results[side] = outcome(sock.recv, 10)
-    assert results["cffisock"][:2] == ("raised", "ConnectionResetError")
-    assert results["cffisock"].failure == ("ConnectionResetError", None, None, None)
-    if platform.python_implementation() == "CPython" and sys.version_info >= (3, 13):
-        assert results["stdlib"].failure == results["cffisock"].failure
+    assert results["cffisock"][:2] == results["stdlib"][:2]
+    if isinstance(results["stdlib"], Raised):
+        assert results["cffisock"].failure[0] == results["stdlib"].failure[0]
+    eof = platform.python_implementation() == "CPython" and (3, 10) <= sys.version_info < (3, 13)
+    expected = (("returned", b"") if suppress_ragged_eofs else ("raised", "SSLEOFError")) \
+        if eof else ("raised", "ConnectionResetError")
+    assert results["cffisock"][:2] == expected
+
+
+def test_a_write_on_a_reset_connection_fails_as_this_python_s_stdlib(ca, server_cert):
+    """The write's side of the same rule: BrokenPipeError, or on CPython
+    3.10-3.12 an SSLEOFError."""
+    results = {}
+    for side in SIDES:
+        with ThreadedServer(reset_after_a_byte, server_context("stdlib", server_cert)) as server:
+            with connect(side, client_context(side, ca), server.address) as sock:
+                sock.sendall(b"x")
+                deadline = time.monotonic() + 10
+
+                def write_until_it_fails():
+                    while time.monotonic() < deadline:
+                        sock.send(b"y" * 1024)
+                        time.sleep(0.001)
+                    return "never failed"
+                results[side] = outcome(write_until_it_fails)
+    assert results["cffisock"][:2] == results["stdlib"][:2]
+    assert results["cffisock"][1] in ("BrokenPipeError", "ConnectionResetError", "SSLEOFError")
 
 
 @pytest.mark.parametrize("name", [name for name, (_, _, expected) in BROKEN_PEERS.items()

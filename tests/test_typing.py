@@ -41,10 +41,14 @@ def stub_tree(module):
 
 
 def statements(body):
-    """The statements of a stub body, both branches of an ``if`` (version
-    and platform checks) included."""
+    """The statements of a stub body: of an ``if`` on ``sys.version_info``,
+    the branch this Python takes; of any other ``if`` (platform checks),
+    both branches."""
     for node in body:
-        if isinstance(node, ast.If):
+        if isinstance(node, ast.If) and "version_info" in ast.dump(node.test):
+            taken = eval(compile(ast.Expression(node.test), "<stub>", "eval"), {"sys": sys})
+            yield from statements(node.body if taken else node.orelse)
+        elif isinstance(node, ast.If):
             yield from statements(node.body)
             yield from statements(node.orelse)
         else:
