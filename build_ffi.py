@@ -76,6 +76,7 @@ SSL_MODULES = [
     "openssl_rand",
     "openssl_x509",
     "openssl_ssl",
+    "openssl_psk",
 ]
 
 ffibuilder = build_ffi(

@@ -169,7 +169,7 @@ int SSL_set_session(SSL *, SSL_SESSION *);
 void SSL_SESSION_free(SSL_SESSION *);
 int SSL_session_reused(const SSL *);
 int SSL_is_init_finished(const SSL *);
-int SSL_CTX_set_session_id_context(SSL_CTX *, const unsigned char *, unsigned int);
+int SSL_set_session_id_context(SSL *, const unsigned char *, unsigned int);
 int SSL_verify_client_post_handshake(SSL *);
 void SSL_set_post_handshake_auth(SSL *, int);
 const char *SSL_get_servername(const SSL *, const int);

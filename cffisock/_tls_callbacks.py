@@ -1,7 +1,9 @@
 """The C callbacks through which OpenSSL asks an ``SSLContext`` for
-something: a private key's password (``password_callback`` around a load)
-and, on a server, what to do with the client's server name (the context's
-``sni_callback``).
+something: a private key's password (``password_callback`` around a load);
+on a server, what to do with the client's server name (the context's
+``sni_callback``); the pre-shared key for an identity (the context's PSK
+callbacks).  An exception in a callback is reported through
+``sys.unraisablehook``, as the stdlib reports it, and fails the handshake.
 """
 
 import contextlib
@@ -107,18 +109,89 @@ def cffisock_sni_python(ssl, alert):
 def _fail(alert, description, exc, culprit):
     """Report ``exc`` (about ``culprit``) and end the handshake with the
     alert ``description``."""
-    sys.unraisablehook(_Unraisable(exc, culprit))
+    sys.unraisablehook(_Unraisable(exc, culprit, "Exception ignored in sni_callback"))
     alert[0] = description
     return lib.SSL_TLSEXT_ERR_ALERT_FATAL
 
 
+# -- pre-shared keys -------------------------------------------------------------------------
+
+
+@ffi.def_extern()
+def cffisock_psk_client_python(ssl, hint, identity, identity_room, psk, psk_room):
+    """A client's key: the context's callback, given the server's identity
+    hint (str, None in TLS 1.3), returns ``(identity or None, key bytes)``;
+    both are copied to OpenSSL's buffers.  0 (no key: the handshake fails)
+    if the callback raises or returns something else."""
+    callback = ffi.from_handle(lib.SSL_get_app_data(ssl))().context._psk_client_callback
+    try:
+        result = callback(_text_or_none(hint))
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise TypeError("the PSK client callback must return a tuple "
+                            "(identity or None, key bytes), not %s" % type(result).__name__)
+        name, key = result
+        if name is not None and not isinstance(name, str):
+            raise TypeError("the PSK identity must be str or None, not %s" % type(name).__name__)
+        name = b"" if name is None else name.encode("utf-8")
+        key = _key_bytes(key, psk_room)
+        if len(name) + 1 > identity_room:
+            raise ValueError("the PSK identity is longer than %d bytes" % (identity_room - 1))
+    except Exception as exc:
+        sys.unraisablehook(_Unraisable(
+            exc, None, "Exception ignored in ssl PSK client callback while calling callback %r"
+            % (callback,)))
+        return 0
+    ffi.memmove(identity, name + b"\0", len(name) + 1)
+    ffi.memmove(psk, key, len(key))
+    return len(key)
+
+
+@ffi.def_extern()
+def cffisock_psk_server_python(ssl, identity, psk, psk_room):
+    """A server's key for the client's identity (str or None): the
+    context's callback returns it (bytes; empty: no key, the handshake
+    fails)."""
+    callback = ffi.from_handle(lib.SSL_get_app_data(ssl))().context._psk_server_callback
+    try:
+        key = _key_bytes(callback(_text_or_none(identity)), psk_room)
+    except Exception as exc:
+        sys.unraisablehook(_Unraisable(
+            exc, None, "Exception ignored in ssl PSK server callback while calling callback %r"
+            % (callback,)))
+        return 0
+    ffi.memmove(psk, key, len(key))
+    return len(key)
+
+
+def _text_or_none(pointer):
+    return ffi.string(pointer).decode("utf-8") if pointer != ffi.NULL else None
+
+
+def _key_bytes(key, room):
+    """``key`` (a read-only bytes-like object, as the stdlib's ``y#``) as
+    bytes of at most ``room``."""
+    try:
+        view = memoryview(key)
+    except TypeError:
+        raise TypeError("a PSK must be a bytes-like object, not %s"
+                        % type(key).__name__) from None
+    with view:
+        if not view.readonly:
+            raise TypeError("a PSK must be a read-only bytes-like object, not %s"
+                            % type(key).__name__)
+        key = view.tobytes()
+    if len(key) > room:
+        raise ValueError("the PSK is longer than %d bytes" % room)
+    return key
+
+
 class _Unraisable:
     """What sys.unraisablehook expects (the stdlib reports an exception in
-    sni_callback the same way)."""
+    a callback the same way)."""
 
-    def __init__(self, exc, culprit):
+    def __init__(self, exc, culprit, message):
         self.exc_type = type(exc)
         self.exc_value = exc
         self.exc_traceback = exc.__traceback__
-        self.err_msg = "Exception ignored in sni_callback"
+        self.err_msg = message
         self.object = culprit

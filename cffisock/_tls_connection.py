@@ -88,6 +88,9 @@ class MemoryBIO:
         lib.BIO_set_mem_eof_return(self._bio, 0)
 
 
+_SESSION_ID_CONTEXT = b"cffisock"
+
+
 class _Connection:
     """One OpenSSL ``SSL`` and the operations on it.
 
@@ -122,6 +125,11 @@ class _Connection:
         lib.SSL_set_mode(ssl, MODES)
         if server_side:
             lib.SSL_set_accept_state(ssl)
+            # The id a server's sessions (cache and tickets) carry, without
+            # which OpenSSL refuses to resume one when it verifies client
+            # certificates.  (A client's must stay empty: a TLS 1.3 client
+            # would refuse its external PSK's session as another context's.)
+            lib.SSL_set_session_id_context(ssl, _SESSION_ID_CONTEXT, len(_SESSION_ID_CONTEXT))
         else:
             lib.SSL_set_connect_state(ssl)
             if context.post_handshake_auth:

@@ -15,7 +15,8 @@ import warnings
 from operator import index
 
 from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked, fs_path,
-                                  parser_type_name, server_hostname as _server_hostname)
+                                  parser_type_name, server_hostname as _server_hostname,
+                                  utf8_text)
 from cffisock._ffi import lib as _socket_lib
 from cffisock._tls_callbacks import password_bytes, password_callback
 from cffisock._tls_ciphers import stack_ciphers
@@ -84,13 +85,10 @@ class SSLContext:
         self._alpn = None
         self._keylog = None
         self._sni_callback = None
+        self._psk_client_callback = self._psk_server_callback = None
         self._post_handshake_auth = False
         lib.SSL_CTX_set_options(ctx, DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, MODES)
-        # A server's sessions (cache and tickets) resume only on contexts of
-        # this id; OpenSSL refuses to resume without one when it verifies
-        # client certificates.
-        lib.SSL_CTX_set_session_id_context(ctx, b"cffisock", 8)
         self._pinned = PINNED_VERSIONS.get(protocol)
         if self._pinned is None:
             lib.SSL_CTX_set_min_proto_version(ctx, lib.TLS1_2_VERSION)
@@ -189,6 +187,37 @@ class SSLContext:
         if server_name_callback is not None and not callable(server_name_callback):
             raise TypeError("not a callable object")
         self.sni_callback = server_name_callback
+
+    def set_psk_client_callback(self, callback):
+        """Client side: ``callback(identity_hint)`` (the server's hint, str,
+        or None; always None in TLS 1.3) returns ``(identity, key)``: the
+        identity (str or None) and pre-shared key (bytes) to use.  None
+        removes it."""
+        if self.protocol == PROTOCOL_TLS_SERVER:
+            raise SSLError(0, "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context")
+        if callback is not None and not callable(callback):
+            raise TypeError("callback must be callable")
+        self._psk_client_callback = callback
+        lib.cffisock_set_psk_client_callback(self._ctx, callback is not None)
+
+    def set_psk_server_callback(self, callback, identity_hint=None):
+        """Server side: ``callback(identity)`` (the client's identity, str
+        or None) returns the pre-shared key (bytes; empty refuses the
+        client); ``identity_hint`` (str) is sent to TLS 1.2 clients.  None
+        removes it."""
+        if identity_hint is not None and not isinstance(identity_hint, str):
+            raise TypeError("set_psk_server_callback() argument 'identity_hint' must be "
+                            "str or None, not %s" % parser_type_name(identity_hint))
+        if self.protocol == PROTOCOL_TLS_CLIENT:
+            raise SSLError(0, "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context")
+        if callback is not None and not callable(callback):
+            raise TypeError("callback must be callable")
+        hint = (ffi.NULL if identity_hint is None
+                else utf8_text(identity_hint, "set_psk_server_callback", 2))
+        if not lib.cffisock_set_psk_server_callback(self._ctx, callback is not None, hint):
+            lib.ERR_clear_error()
+            raise SSLError(0, "failed to set identity hint")
+        self._psk_server_callback = callback
 
     @property
     def check_hostname(self):

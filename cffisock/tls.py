@@ -42,6 +42,7 @@ from cffisock._tls_constants import (  # noqa: F401 (public names)
     HAS_NEVER_CHECK_COMMON_NAME,
     HAS_NPN,
     HAS_PSK,
+    HAS_PSK_TLS13,
     HAS_SNI,
     HAS_SSLv2,
     HAS_SSLv3,

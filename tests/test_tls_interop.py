@@ -5,7 +5,6 @@ Only cffisock's side pins the version (minimum_version = maximum_version),
 so the negotiated version shows the pin works; ALPN is checked on both ends.
 """
 
-import contextlib
 import hashlib
 import os
 import subprocess
@@ -13,10 +12,9 @@ import subprocess
 import pytest
 
 import cffisock
-
 from support.comparison import failure, outcome
-from support.loopback import free_port, recv_exactly
-from support.openssl import OPENSSL, requires_openssl_cli, stop, wait_for_output
+from support.loopback import recv_exactly
+from support.openssl import OPENSSL, openssl_s_server, requires_openssl_cli
 from support.tls import (
     ThreadedServer,
     client_context,
@@ -160,6 +158,24 @@ def test_a_session_resumes_again_after_the_connections_using_it_closed(
     assert [listener.result(n) for n in range(3)] == [False, True, True]
 
 
+@pytest.mark.parametrize("client_side", ["stdlib", "cffisock"])
+def test_a_server_that_verifies_clients_resumes_their_sessions(ca, server_cert, client_side):
+    """A server resumes sessions only of its session id context, which
+    OpenSSL requires when it verifies client certificates (as the
+    stdlib's, which sets one)."""
+    client_cert = ca.issue_cert("client.test")
+    server = server_context("cffisock", server_cert, client_ca=ca)
+    client = client_context(client_side, ca, identity=client_cert, version="TLSv1_2")
+    with ThreadedServer(greet_and_report_resumption, server, side="cffisock",
+                        connections=2) as listener:
+        with connect(client_side, client, listener.address) as first:
+            assert first.recv(5) == b"hello"
+            session = first.session
+        with connect(client_side, client, listener.address, session=session) as second:
+            assert second.recv(5) == b"hello" and second.session_reused is True
+    assert [listener.result(0), listener.result(1)] == [False, True]
+
+
 def test_a_session_is_set_with_the_stdlib_s_checks(ca, server_cert):
     server = server_context("cffisock", server_cert)
     client = client_context("cffisock", ca, version="TLSv1_2")
@@ -210,26 +226,6 @@ def test_16_mib_each_way_intact(ca, server_cert, client_side, server_side):
     assert hashlib.sha256(returned).hexdigest() == digest
 
 
-@contextlib.contextmanager
-def openssl_s_server(pem, version, alpn):
-    """``openssl s_server -rev`` (it sends each line back reversed) for one
-    connection on 127.0.0.1; yields its port.  A port taken between
-    choosing and binding it means another try."""
-    for _ in range(5):
-        port = free_port()
-        process = subprocess.Popen(
-            [OPENSSL, "s_server", "-accept", "127.0.0.1:%d" % port, "-cert", pem,
-             "-key", pem, CLI_FLAGS[version], "-alpn", alpn, "-rev", "-naccept", "1"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            if wait_for_output(process, b"ACCEPT"):
-                yield port
-                return
-        finally:
-            stop(process)
-    pytest.fail("openssl s_server did not start on 127.0.0.1")
-
-
 def read_line(sock, limit=1 << 16):
     line = b""
     while not line.endswith(b"\n") and len(line) < limit:
@@ -245,7 +241,8 @@ def read_line(sock, limit=1 << 16):
 def test_cffisock_client_against_openssl_s_server(ca, server_cert, tmp_path, version):
     pem = write_pem(tmp_path, "server.pem", server_cert.private_key_and_cert_chain_pem)
     client = client_context("cffisock", ca, alpn=CLIENT_ALPN, version=version)
-    with openssl_s_server(pem, version, ",".join(SERVER_ALPN)) as port:
+    with openssl_s_server("-cert", pem, "-key", pem, CLI_FLAGS[version],
+                          "-alpn", ",".join(SERVER_ALPN)) as port:
         with connect("cffisock", client, ("127.0.0.1", port)) as sock:
             assert sock.version() == DOTTED[version]
             assert sock.selected_alpn_protocol() == "http/1.1"

@@ -20,8 +20,6 @@ FLAGS_THAT_DIFFER = {
     # Older stdlibs (3.9, PyPy) say True when OpenSSL has NPN; cffisock
     # offers ALPN only.
     "HAS_NPN": False,
-    # 3.13's ssl offers pre-shared keys; cffisock does not yet (issue 14).
-    "HAS_PSK": False,
 }
 
 

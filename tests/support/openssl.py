@@ -1,8 +1,10 @@
 """The openssl command-line tool as an independent TLS peer."""
 
+import contextlib
 import os
 import select
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -37,3 +39,25 @@ def wait_for_output(process, marker, seconds=10):
 def stop(process):
     process.kill()
     process.communicate(timeout=10)
+
+
+@contextlib.contextmanager
+def openssl_s_server(*arguments):
+    """``openssl s_server -rev`` (it sends each line back reversed) with
+    ``arguments``, for one connection on 127.0.0.1; yields its port.  A
+    port taken between choosing and binding it means another try."""
+    from support.loopback import free_port
+
+    for _ in range(5):
+        port = free_port()
+        process = subprocess.Popen(
+            [OPENSSL, "s_server", "-accept", "127.0.0.1:%d" % port, "-rev", "-naccept", "1",
+             *arguments],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            if wait_for_output(process, b"ACCEPT"):
+                yield port
+                return
+        finally:
+            stop(process)
+    pytest.fail("openssl s_server did not start on 127.0.0.1")
