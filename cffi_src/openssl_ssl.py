@@ -103,6 +103,7 @@ int SSL_CTX_set1_groups(SSL_CTX *, int *, int);
 int OPENSSL_init_ssl(uint64_t, const void *);
 void OPENSSL_thread_stop(void);
 const char *OpenSSL_version(int);
+unsigned long OpenSSL_version_num(void);
 
 const SSL_METHOD *TLS_client_method(void);
 const SSL_METHOD *TLS_server_method(void);

@@ -12,7 +12,8 @@ from enum import IntEnum, IntFlag
 from cffisock._tls_ffi import ffi, lib
 
 OPENSSL_VERSION = ffi.string(lib.OpenSSL_version(0)).decode("ascii")
-OPENSSL_VERSION_NUMBER = lib.OPENSSL_VERSION_NUMBER
+#: The OpenSSL in use (as the stdlib: the library's own number).
+OPENSSL_VERSION_NUMBER = lib.OpenSSL_version_num()
 
 
 def _version_info(number):
@@ -27,6 +28,9 @@ def _version_info(number):
 
 
 OPENSSL_VERSION_INFO = _version_info(OPENSSL_VERSION_NUMBER)
+#: The OpenSSL whose headers cffisock was built with (the stdlib's private
+#: name, which its tests read).
+_OPENSSL_API_VERSION = _version_info(lib.OPENSSL_VERSION_NUMBER)
 
 CHANNEL_BINDING_TYPES = ["tls-unique"]
 
@@ -137,6 +141,7 @@ DEFAULT_OPTIONS = (
 #: AEAD first, no SHA-1 MACs, no PSK, SRP, DSS or static-RSA key exchange.
 DEFAULT_CIPHERS = (b"@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES"
                    b":!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM")
+_DEFAULT_CIPHERS = DEFAULT_CIPHERS.decode("ascii")  # the stdlib's private name for it
 #: As the stdlib: no partial writes, so one SSL_write takes a whole send (in
 #: as many records as it needs); a retried write may pass a moved buffer.
 MODES = lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | lib.SSL_MODE_AUTO_RETRY

@@ -31,6 +31,8 @@ from cffisock._tls_purpose import Purpose, purpose_oid
 from cffisock._tls_socket import SSLObject, SSLSocket
 from cffisock._tls_trust import ca_certificates, load_verify_locations, path_or_null, store_stats
 
+_CHECKS_SIDES = sys.version_info >= (3, 10)
+
 #: The two version bounds: their OpenSSL getter and setter, and the
 #: TLSVersion that stands for OpenSSL's "no bound" (0) at that end.
 _BOUNDS = {
@@ -422,12 +424,13 @@ class SSLContext:
 
     def _new_connection(self, server_side, server_hostname, session):
         server_hostname = _server_hostname(server_hostname)
-        if server_side and self.protocol == PROTOCOL_TLS_CLIENT:
-            raise ValueError("Cannot create a server socket with a "
-                             "PROTOCOL_TLS_CLIENT context")
-        if not server_side and self.protocol == PROTOCOL_TLS_SERVER:
-            raise ValueError("Cannot create a client socket with a "
-                             "PROTOCOL_TLS_SERVER context")
+        # From 3.10 on the stdlib refuses a connection of the other side than
+        # the context's; 3.9's lets OpenSSL fail its handshake (SSLError:
+        # "called a function you should not call").
+        if server_side and self.protocol == PROTOCOL_TLS_CLIENT and _CHECKS_SIDES:
+            raise SSLError(0, "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context")
+        if not server_side and self.protocol == PROTOCOL_TLS_SERVER and _CHECKS_SIDES:
+            raise SSLError(0, "Cannot create a client socket with a PROTOCOL_TLS_SERVER context")
         if server_side and server_hostname:
             raise ValueError("server_hostname can only be specified in client mode")
         if not server_side and self._check_hostname and not server_hostname:

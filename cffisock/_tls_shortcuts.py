@@ -76,8 +76,9 @@ def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_host
     ``purpose``, but verifying nothing unless asked (``cert_reqs``,
     ``check_hostname``), with this side's certificate if given, and the key
     log of $SSLKEYLOGFILE (unless ``python -E``)."""
+    kind = _protocol_for(purpose)  # (TypeError for a purpose that is not one)
     if protocol is None:  # 3.9's default was PROTOCOL_TLS; 3.10's, the purpose's kind
-        protocol = _protocol_for(purpose) if sys.version_info >= (3, 10) else PROTOCOL_TLS
+        protocol = kind if sys.version_info >= (3, 10) else PROTOCOL_TLS
     context = SSLContext(protocol)
     context.check_hostname = check_hostname
     if cert_reqs is not None:

@@ -64,6 +64,8 @@ from cffisock._tls_constants import (  # noqa: F401 (public names)
     TLSVersion,
     VerifyFlags,
     VerifyMode,
+    _DEFAULT_CIPHERS,
+    _OPENSSL_API_VERSION,
     _PROTOCOL_NAMES,
     _SSLMethod,
 )

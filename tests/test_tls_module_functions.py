@@ -237,3 +237,40 @@ def test_get_protocol_name_names_the_protocols():
     for name in ("PROTOCOL_TLS_CLIENT", "PROTOCOL_TLS_SERVER", "PROTOCOL_TLS"):
         assert tls.get_protocol_name(getattr(tls, name)) == name
     assert tls.get_protocol_name(99) == stdlib_ssl.get_protocol_name(99) == "<unknown>"
+
+
+def test_the_private_names_the_stdlib_tests_read_are_the_stdlib_s():
+    # The cipher list is 3.10+'s on every version (3.9's and PyPy's is weaker).
+    if sys.version_info >= (3, 10) and not ON_PYPY:
+        assert tls._DEFAULT_CIPHERS == stdlib_ssl._DEFAULT_CIPHERS
+    assert tls._DEFAULT_CIPHERS.startswith("@SECLEVEL=2:ECDH+AESGCM:")
+    if not SAME_OPENSSL:
+        pytest.skip("this stdlib's ssl links another OpenSSL (%s)" % stdlib_ssl.OPENSSL_VERSION)
+    assert tls._OPENSSL_API_VERSION[:2] == stdlib_ssl._OPENSSL_API_VERSION[:2]
+    assert tls.OPENSSL_VERSION_NUMBER == stdlib_ssl.OPENSSL_VERSION_NUMBER
+
+
+@pytest.mark.parametrize("protocol, server_side", [("PROTOCOL_TLS_SERVER", False),
+                                                   ("PROTOCOL_TLS_CLIENT", True)])
+def test_a_connection_of_the_other_side_is_refused_as_this_stdlib_refuses_it(protocol,
+                                                                            server_side):
+    """3.10+ refuse it at once (SSLError); 3.9 made it, and its handshake
+    fails ("called a function you should not call")."""
+    outcomes = []
+    for module in (stdlib_ssl, tls):
+        context = module.SSLContext(getattr(module, protocol))
+        context.check_hostname = False
+        try:
+            obj = context.wrap_bio(module.MemoryBIO(), module.MemoryBIO(),
+                                   server_side=server_side)
+        except module.SSLError as exc:
+            outcomes.append(("refused", exc.args[0], exc.args[1].split(" (_ssl.c")[0],
+                             exc.reason, exc.library))
+            continue
+        try:
+            obj.do_handshake()
+        except module.SSLError as exc:
+            outcomes.append(("SSLError", "called a function you should not call" in str(exc)))
+        else:
+            outcomes.append(("shook hands",))
+    assert outcomes[1] == outcomes[0]
