@@ -77,6 +77,7 @@ SSL_MODULES = [
     "openssl_x509",
     "openssl_ssl",
     "openssl_psk",
+    "openssl_negotiation",
 ]
 
 ffibuilder = build_ffi(

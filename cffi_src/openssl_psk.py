@@ -10,6 +10,7 @@ INCLUDES = """
 
 TYPES = """
 static const int CFFISOCK_HAS_PSK;
+static const int CFFISOCK_HAS_PSK_TLS13;
 """
 
 FUNCTIONS = """
@@ -27,6 +28,13 @@ static unsigned int cffisock_psk_client_python(SSL *, const char *, char *, unsi
                                                unsigned char *, unsigned int);
 static unsigned int cffisock_psk_server_python(SSL *, const char *, unsigned char *,
                                                unsigned int);
+
+/* RFC 9258's external PSKs in TLS 1.3 (AWS-LC may leave them out). */
+#if defined(OPENSSL_NO_PSK) || defined(OPENSSL_NO_EXTERNAL_PSK_TLS13) || !defined(TLS1_3_VERSION)
+static const int CFFISOCK_HAS_PSK_TLS13 = 0;
+#else
+static const int CFFISOCK_HAS_PSK_TLS13 = 1;
+#endif
 
 #ifdef OPENSSL_NO_PSK
 static const int CFFISOCK_HAS_PSK = 0;

@@ -35,6 +35,7 @@ static const int CFFISOCK_HAS_SSLv3;
 static const int CFFISOCK_HAS_TLSv1;
 static const int CFFISOCK_HAS_TLSv1_1;
 static const int CFFISOCK_HAS_ECDH;
+static const int CFFISOCK_HAS_PHA;
 #define OPENSSL_VERSION_NUMBER ...
 #define OPENSSL_INIT_LOAD_SSL_STRINGS ...
 #define OPENSSL_INIT_LOAD_CRYPTO_STRINGS ...
@@ -227,6 +228,12 @@ static const int CFFISOCK_HAS_TLSv1_1 = 1;
 static const int CFFISOCK_HAS_ECDH = 0;
 #else
 static const int CFFISOCK_HAS_ECDH = 1;
+#endif
+/* TLS 1.3 post-handshake client authentication (absent from some forks). */
+#if defined(TLS1_3_VERSION) && defined(SSL_VERIFY_POST_HANDSHAKE)
+static const int CFFISOCK_HAS_PHA = 1;
+#else
+static const int CFFISOCK_HAS_PHA = 0;
 #endif
 
 /* The STACK_OF(...) accessors, through the generic stack type. */

@@ -7,7 +7,7 @@ misbehaving.  Bump it with every change to ``cffi_src/``.
 
 import sys
 
-ABI_LEVEL = 33
+ABI_LEVEL = 34
 
 
 def check_compiled(lib, module_name):

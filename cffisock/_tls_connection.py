@@ -355,6 +355,10 @@ class _Connection:
             return None
         return ffi.string(lib.SSL_get_version(self.ssl)).decode("ascii")
 
+    def group(self):
+        name = lib.cffisock_group_name(self.ssl)
+        return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
+
     def selected_alpn_protocol(self):
         data = ffi.new("unsigned char **")
         length = ffi.new("unsigned int *")

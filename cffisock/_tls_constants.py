@@ -43,7 +43,8 @@ HAS_TLSv1 = bool(lib.CFFISOCK_HAS_TLSv1)
 HAS_TLSv1_1 = bool(lib.CFFISOCK_HAS_TLSv1_1)
 HAS_NPN = False  # next protocol negotiation is not offered (ALPN is)
 HAS_PSK = bool(lib.CFFISOCK_HAS_PSK)  # SSLContext.set_psk_client/server_callback
-HAS_PSK_TLS13 = HAS_PSK  # the same callbacks give TLS 1.3 external PSKs (3.15's flag)
+HAS_PSK_TLS13 = bool(lib.CFFISOCK_HAS_PSK_TLS13)  # TLS 1.3 external PSKs (3.15's flag)
+HAS_PHA = bool(lib.CFFISOCK_HAS_PHA)  # TLS 1.3 post-handshake authentication (3.14's flag)
 
 
 class _SSLMethod(IntEnum):

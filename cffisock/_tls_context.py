@@ -61,6 +61,18 @@ class SSLContext:
     sslsocket_class = SSLSocket
     sslobject_class = SSLObject
 
+    @property
+    def __class__(self):
+        """The stdlib's ``ssl.SSLContext`` once the program has imported
+        ``ssl`` (cffisock never imports it), so that the checks of code
+        written for the stdlib, ``isinstance(context, ssl.SSLContext)``
+        (asyncio's ``start_tls`` and ``create_server``, trustme), accept a
+        cffisock context; ``type(context)`` is cffisock's class.  No stdlib
+        code runs on the context: its methods are cffisock's, and the
+        stdlib's, called on it, refuse it (TypeError)."""
+        stdlib_class = getattr(sys.modules.get("ssl"), "SSLContext", None)
+        return stdlib_class if isinstance(stdlib_class, type) else type(self)
+
     def __init__(self, protocol=None):
         if protocol is None:  # the stdlib's default, deprecated from 3.10 on
             if sys.version_info >= (3, 10):
@@ -373,19 +385,52 @@ class SSLContext:
 
     def set_ciphers(self, ciphers):
         """Set the TLS 1.2 cipher list (OpenSSL cipher list syntax)."""
-        if not isinstance(ciphers, str):
-            raise TypeError("set_ciphers() argument must be str, not %s"
-                            % parser_type_name(ciphers))
-        encoded = ciphers.encode("utf-8")
-        if b"\0" in encoded:
-            raise ValueError("embedded null character")
-        if not lib.SSL_CTX_set_cipher_list(self._ctx, encoded):
+        if not lib.SSL_CTX_set_cipher_list(self._ctx, _names("set_ciphers", ciphers)):
             lib.ERR_clear_error()
             raise SSLError("No cipher can be selected.")
+
+    def set_ciphersuites(self, ciphersuites, /):
+        """Set the TLS 1.3 cipher suites ("TLS_AES_256_GCM_SHA384:...";
+        names OpenSSL does not know are left out, as long as one is known)."""
+        _set_names(self, "set_ciphersuites", ciphersuites, lib.SSL_CTX_set_ciphersuites,
+                   "No cipher suite can be selected.")
+
+    def set_groups(self, grouplist, /):
+        """Set the key exchange groups offered, in order of preference
+        ("X25519:secp256r1:...")."""
+        _set_names(self, "set_groups", grouplist, lib.SSL_CTX_set1_groups_list,
+                   "unrecognized group")
+
+    def set_client_sigalgs(self, sigalgslist, /):
+        """Set the signature algorithms allowed for client authentication
+        ("rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256:...")."""
+        _set_names(self, "set_client_sigalgs", sigalgslist,
+                   lib.SSL_CTX_set1_client_sigalgs_list, "unrecognized signature algorithm")
+
+    def set_server_sigalgs(self, sigalgslist, /):
+        """Set the signature algorithms allowed for the server's
+        certificate proof (the same syntax)."""
+        _set_names(self, "set_server_sigalgs", sigalgslist, lib.SSL_CTX_set1_sigalgs_list,
+                   "unrecognized signature algorithm")
 
     def get_ciphers(self):
         """The enabled ciphers, as dicts with name, protocol and bits."""
         return stack_ciphers(lib.cffisock_SSL_CTX_get_ciphers(self._ctx))
+
+    def set_npn_protocols(self, npn_protocols):
+        """NPN, which ALPN replaced, is not offered (HAS_NPN is False): after
+        the stdlib's checks (and, from 3.10 on, its deprecation warning),
+        what a stdlib without NPN raises: 3.9's NotImplementedError, and
+        from 3.10 on the AttributeError of its missing C method."""
+        if sys.version_info >= (3, 10):
+            warnings.warn("ssl NPN is deprecated, use ALPN instead", DeprecationWarning,
+                          stacklevel=2)
+        for protocol in npn_protocols:
+            if not 0 < len(bytes(protocol, "ascii")) < 256:
+                raise SSLError("NPN protocols must be 1 to 255 in length")
+        if sys.version_info >= (3, 10):
+            raise AttributeError("'SSLContext' object has no attribute '_set_npn_protocols'")
+        raise NotImplementedError("The NPN extension requires OpenSSL 1.0.1 or later.")
 
     def set_alpn_protocols(self, alpn_protocols):
         """Offer (client) or accept (server) these ALPN protocol names."""
@@ -469,6 +514,28 @@ def unverified_client_over(sock, certfile=None, keyfile=None):
     connection.attach_socket(sock)
     connection.shake_hands(sock.gettimeout())
     return connection
+
+
+# -- lists of names -----------------------------------------------------------------------
+
+
+def _names(caller, names):
+    """A list of names for OpenSSL ("A:B:C"): a str (Argument Clinic's
+    words otherwise), UTF-8 without NUL."""
+    if not isinstance(names, str):
+        raise TypeError("%s() argument must be str, not %s" % (caller, parser_type_name(names)))
+    encoded = names.encode("utf-8")
+    if b"\0" in encoded:
+        raise ValueError("embedded null character")
+    return encoded
+
+
+def _set_names(context, caller, names, setter, failure):
+    """Give ``setter`` the list ``names``; SSLError(0, ``failure``) if
+    OpenSSL refuses it (the stdlib's words)."""
+    if setter(context._ctx, _names(caller, names)) <= 0:
+        lib.ERR_clear_error()
+        raise SSLError(0, failure)
 
 
 # -- version bounds ------------------------------------------------------------------------

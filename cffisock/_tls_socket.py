@@ -80,6 +80,11 @@ class _TLSMethods:
         """The ALPN protocol both sides chose, or None."""
         return self._connection.selected_alpn_protocol()
 
+    def group(self):
+        """The key exchange group negotiated ('x25519', 'secp384r1'...),
+        or None (before the handshake, or a key exchange without one)."""
+        return self._connection.group()
+
     def selected_npn_protocol(self):
         """None: cffisock negotiates no NPN (ALPN replaced it).  Deprecated,
         with the stdlib's warning, from Python 3.10 on."""
@@ -463,6 +468,7 @@ class SSLSocket(_TLSMethods, _socket):
     cipher = _while_tls(_TLSMethods.cipher)
     version = _while_tls(_TLSMethods.version)
     selected_alpn_protocol = _while_tls(_TLSMethods.selected_alpn_protocol)
+    group = _while_tls(_TLSMethods.group)
     shared_ciphers = _while_tls(_TLSMethods.shared_ciphers)
     pending = _while_tls(_TLSMethods.pending, 0)
     session_reused = property(_while_tls(_TLSMethods.session_reused.fget))

@@ -41,6 +41,7 @@ from cffisock._tls_constants import (  # noqa: F401 (public names)
     HAS_ECDH,
     HAS_NEVER_CHECK_COMMON_NAME,
     HAS_NPN,
+    HAS_PHA,
     HAS_PSK,
     HAS_PSK_TLS13,
     HAS_SNI,

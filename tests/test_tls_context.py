@@ -524,3 +524,20 @@ def test_old_version_bounds_warn_as_the_stdlib_s(bound, version):
         value = getattr(ssl_module.TLSVersion, version)
         return warnings_of(lambda: setattr(context, bound, value))
     assert set_bound(tls) == set_bound(stdlib_ssl)
+
+
+@pytest.mark.parametrize("protocols", [["h2"], [""], ["x" * 256]])
+def test_set_npn_protocols_checks_warns_and_refuses_as_a_stdlib_without_npn(protocols):
+    """HAS_NPN is False: NotImplementedError after the stdlib's checks and
+    warning (3.9's and PyPy's stdlib, whose OpenSSL build has NPN, set it)."""
+    def attempt(ssl_module):
+        context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_SERVER)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = outcome(context.set_npn_protocols, protocols)
+        return result[:2], [(w.category, str(w.message)) for w in caught]
+    ours = attempt(tls)
+    if stdlib_ssl.HAS_NPN:
+        assert ours[0][1] in ("NotImplementedError", "SSLError")  # 3.9's words without NPN
+    else:
+        assert ours == attempt(stdlib_ssl)
