@@ -86,7 +86,8 @@ def test_no_stdlib_member_acts_on_a_cffisock_context(name):
 
 def test_trustme_configures_a_cffisock_context():
     ca = trustme.CA()
-    server, client = tls.SSLContext(tls.PROTOCOL_TLS_SERVER), tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    server = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+    client = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
     ca.issue_cert("localhost").configure_cert(server)
     ca.configure_trust(client)
     assert client.cert_store_stats()["x509_ca"] == 1
@@ -121,4 +122,3 @@ def test_asyncio_starts_tls_on_a_stream_with_cffisock_contexts(ca, server_cert):
         pytest.skip("StreamWriter.start_tls is Python 3.11's")
     line, version = asyncio.run(main())
     assert line == b"OVER TLS\n" and version == "TLSv1.3"
-
