@@ -468,6 +468,10 @@ class SSLContext:
     # -- connections --------------------------------------------------------------------
 
     def _new_connection(self, server_side, server_hostname, session):
+        if server_side and server_hostname:
+            raise ValueError("server_hostname can only be specified in client mode")
+        if not server_side and self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
         server_hostname = _server_hostname(server_hostname)
         # From 3.10 on the stdlib refuses a connection of the other side than
         # the context's; 3.9's lets OpenSSL fail its handshake (SSLError:
@@ -476,19 +480,28 @@ class SSLContext:
             raise SSLError(0, "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context")
         if not server_side and self.protocol == PROTOCOL_TLS_SERVER and _CHECKS_SIDES:
             raise SSLError(0, "Cannot create a client socket with a PROTOCOL_TLS_SERVER context")
-        if server_side and server_hostname:
-            raise ValueError("server_hostname can only be specified in client mode")
-        if not server_side and self._check_hostname and not server_hostname:
-            raise ValueError("check_hostname requires server_hostname")
         return _Connection(self, server_side, server_hostname, session)
 
     def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True,
                     suppress_ragged_eofs=True, server_hostname=None, session=None):
         """Return an SSLSocket that takes over ``sock`` (a connected or
-        connectable cffisock socket); ``sock`` is detached."""
+        connectable cffisock socket); ``sock`` is detached.  As the stdlib's:
+        the argument checks leave ``sock`` alone; a failure after them (a
+        host name that does not encode, a handshake) closes it."""
         if sock.getsockopt(_socket_lib.SOL_SOCKET, _socket_lib.SO_TYPE) != _socket_lib.SOCK_STREAM:
             raise NotImplementedError("only stream sockets are supported")
-        connection = self._new_connection(server_side, server_hostname, session)
+        if server_side:
+            if server_hostname:
+                raise ValueError("server_hostname can only be specified in client mode")
+            if session is not None:
+                raise ValueError("session can only be specified in client mode")
+        if self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        try:
+            connection = self._new_connection(server_side, server_hostname, session)
+        except BaseException:
+            sock.close()  # (the stdlib's has taken the descriptor over by then, and closes it)
+            raise
         return self.sslsocket_class._create(sock, connection, do_handshake_on_connect,
                                             suppress_ragged_eofs)
 

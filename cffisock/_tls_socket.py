@@ -252,6 +252,9 @@ class SSLSocket(_TLSMethods, _socket):
             return self  # not connected yet: connect() will shake hands
         if do_handshake_on_connect:
             try:
+                if self._timeout == 0.0:
+                    raise ValueError("do_handshake_on_connect should not be specified "
+                                     "for non-blocking sockets")
                 self.do_handshake()
             except BaseException:
                 self.close()

@@ -222,3 +222,37 @@ def test_plain_bytes_left_by_a_peer_that_reset_are_refused_at_wrap(
             context.wrap_socket(wrapped, **options)
     assert "before TLS handshake with data" in refused.value.reason
     assert refused.value.library is None and refused.value.args[0] == errno.ENOTCONN
+
+
+@pytest.mark.parametrize("side", sorted(SIDES))
+@pytest.mark.parametrize("arguments, error", [
+    ({"server_side": True, "server_hostname": "localhost"}, ValueError),
+    ({"server_side": True, "session": object()}, ValueError),
+    ({}, ValueError),  # check_hostname requires server_hostname
+])
+def test_a_refused_argument_leaves_the_socket_to_its_owner(side, arguments, error):
+    socket_module, ssl_module = SIDES[side]
+    context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_CLIENT)
+    with socket_module.socket() as sock:
+        with pytest.raises(error):
+            context.wrap_socket(sock, **arguments)
+        assert sock.fileno() != -1
+
+
+def test_a_failure_after_the_checks_closes_the_socket(fd_leak_check):
+    """As 3.13's stdlib (earlier ones left the descriptor to the collector):
+    a host name that does not encode, or a connected non-blocking socket
+    asked to shake hands at once."""
+    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    sock = cffisock.socket()
+    with pytest.raises(UnicodeError):
+        context.wrap_socket(sock, server_hostname=".pythontest.net")
+    assert sock.fileno() == -1
+    left, right = cffisock.socketpair()
+    with right:
+        left.setblocking(False)
+        context.check_hostname = False
+        with pytest.raises(ValueError, match="do_handshake_on_connect should not be specified "
+                           "for non-blocking sockets"):
+            context.wrap_socket(left)
+    assert left.fileno() == -1
