@@ -1,6 +1,7 @@
 """Cipher suites as the stdlib describes them: ``SSLContext.get_ciphers()``
 dicts, and the ``(name, protocol, secret bits)`` of ``cipher()`` and
-``shared_ciphers()`` come from ``cipher_dict``."""
+``shared_ciphers()`` come from ``cipher_dict``; and ``get_sigalgs()``, the
+signature algorithms' list."""
 
 from cffisock._tls_ffi import ffi, lib
 
@@ -35,3 +36,10 @@ def stack_ciphers(stack):
     """The cipher dicts of an ``OPENSSL_STACK`` of ``SSL_CIPHER``."""
     return [cipher_dict(ffi.cast("SSL_CIPHER *", lib.OPENSSL_sk_value(stack, i)))
             for i in range(lib.OPENSSL_sk_num(stack))]
+
+
+def get_sigalgs():
+    """The TLS signature algorithms OpenSSL offers (3.15's; it needs
+    OpenSSL 3.4's SSL_get1_builtin_sigalgs): NotImplementedError, as
+    CPython's on an older OpenSSL (see HAS_GET_SIGALGS)."""
+    raise NotImplementedError("get_sigalgs() requires OpenSSL 3.4 or later")

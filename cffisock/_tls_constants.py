@@ -45,6 +45,11 @@ HAS_NPN = False  # next protocol negotiation is not offered (ALPN is)
 HAS_PSK = bool(lib.CFFISOCK_HAS_PSK)  # SSLContext.set_psk_client/server_callback
 HAS_PSK_TLS13 = bool(lib.CFFISOCK_HAS_PSK_TLS13)  # TLS 1.3 external PSKs (3.15's flag)
 HAS_PHA = bool(lib.CFFISOCK_HAS_PHA)  # TLS 1.3 post-handshake authentication (3.14's flag)
+#: Whether 3.15's listings and the selected signature algorithms work here:
+#: they need OpenSSL 3.4/3.5, and cffisock does not call them yet; until then
+#: get_groups(), get_sigalgs(), client_sigalg() and server_sigalg() raise
+#: NotImplementedError, as CPython's do on an OpenSSL without them.
+HAS_GET_GROUPS = HAS_GET_SIGALGS = HAS_SELECTED_SIGALGS = False
 
 
 class _SSLMethod(IntEnum):

@@ -401,6 +401,12 @@ class SSLContext:
         _set_names(self, "set_groups", grouplist, lib.SSL_CTX_set1_groups_list,
                    "unrecognized group")
 
+    def get_groups(self, /, *, include_aliases=False):
+        """The key exchange groups OpenSSL implements (3.15's; it needs
+        OpenSSL 3.5's SSL_CTX_get0_implemented_groups): NotImplementedError,
+        as CPython's on an older OpenSSL (see tls.HAS_GET_GROUPS)."""
+        raise NotImplementedError("get_groups() requires OpenSSL 3.5 or later")
+
     def set_client_sigalgs(self, sigalgslist, /):
         """Set the signature algorithms allowed for client authentication
         ("rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256:...")."""

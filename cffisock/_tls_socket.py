@@ -85,6 +85,18 @@ class _TLSMethods:
         or None (before the handshake, or a key exchange without one)."""
         return self._connection.group()
 
+    def client_sigalg(self):
+        """The signature algorithm of the client's certificate proof (3.15's;
+        it needs OpenSSL 3.5): NotImplementedError, as CPython's on an older
+        OpenSSL (see tls.HAS_SELECTED_SIGALGS)."""
+        raise NotImplementedError("client_sigalg() requires OpenSSL 3.5 or later")
+
+    def server_sigalg(self):
+        """The signature algorithm of the server's certificate proof (3.15's;
+        it needs OpenSSL 3.5): NotImplementedError, as CPython's on an older
+        OpenSSL (see tls.HAS_SELECTED_SIGALGS)."""
+        raise NotImplementedError("server_sigalg() requires OpenSSL 3.5 or later")
+
     def selected_npn_protocol(self):
         """None: cffisock negotiates no NPN (ALPN replaced it).  Deprecated,
         with the stdlib's warning, from Python 3.10 on."""
@@ -472,6 +484,8 @@ class SSLSocket(_TLSMethods, _socket):
     version = _while_tls(_TLSMethods.version)
     selected_alpn_protocol = _while_tls(_TLSMethods.selected_alpn_protocol)
     group = _while_tls(_TLSMethods.group)
+    client_sigalg = _while_tls(_TLSMethods.client_sigalg)
+    server_sigalg = _while_tls(_TLSMethods.server_sigalg)
     shared_ciphers = _while_tls(_TLSMethods.shared_ciphers)
     pending = _while_tls(_TLSMethods.pending, 0)
     session_reused = property(_while_tls(_TLSMethods.session_reused.fget))

@@ -39,11 +39,14 @@ from cffisock._tls_constants import (  # noqa: F401 (public names)
     CHANNEL_BINDING_TYPES,
     HAS_ALPN,
     HAS_ECDH,
+    HAS_GET_GROUPS,
+    HAS_GET_SIGALGS,
     HAS_NEVER_CHECK_COMMON_NAME,
     HAS_NPN,
     HAS_PHA,
     HAS_PSK,
     HAS_PSK_TLS13,
+    HAS_SELECTED_SIGALGS,
     HAS_SNI,
     HAS_SSLv2,
     HAS_SSLv3,
@@ -70,6 +73,7 @@ from cffisock._tls_constants import (  # noqa: F401 (public names)
     _PROTOCOL_NAMES,
     _SSLMethod,
 )
+from cffisock._tls_ciphers import get_sigalgs  # noqa: F401 (public names)
 from cffisock._tls_context import SSLContext
 from cffisock._tls_errors import (  # noqa: F401 (public names)
     CertificateError,

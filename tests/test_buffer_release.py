@@ -81,7 +81,7 @@ NO_BUFFER = {
         "SSLContext.set_psk_client_callback", "SSLContext.set_psk_server_callback",
         "SSLContext.set_npn_protocols", "SSLContext.set_ciphersuites",
         "SSLContext.set_groups", "SSLContext.set_client_sigalgs",
-        "SSLContext.set_server_sigalgs", "RAND_bytes",
+        "SSLContext.set_server_sigalgs", "SSLContext.get_groups", "get_sigalgs", "RAND_bytes",
         "RAND_status", "cert_time_to_seconds",
         "get_default_verify_paths", "PEM_cert_to_DER_cert", "get_server_certificate",
         "get_protocol_name",
@@ -101,7 +101,7 @@ NO_BUFFER = {
     **{"%s.%s" % (cls, name): _NEGOTIATED for cls in ("SSLSocket", "SSLObject")
        for name in ("cipher", "compression", "get_channel_binding", "get_unverified_chain",
                     "get_verified_chain", "getpeercert", "pending", "selected_alpn_protocol",
-                    "selected_npn_protocol", "group",
+                    "selected_npn_protocol", "group", "client_sigalg", "server_sigalg",
                     "shared_ciphers", "verify_client_post_handshake", "version")},
     **dict.fromkeys(["SocketIO." + name for name in (
         "close", "fileno", "flush", "isatty", "read", "readable", "readall", "readline",

@@ -124,3 +124,22 @@ def test_has_pha_says_what_the_stdlib_says():
     if stdlib_ssl.OPENSSL_VERSION_NUMBER != tls.OPENSSL_VERSION_NUMBER:
         pytest.skip("this stdlib's ssl links another OpenSSL (%s)" % stdlib_ssl.OPENSSL_VERSION)
     assert tls.HAS_PHA is getattr(stdlib_ssl, "HAS_PHA", stdlib_ssl.HAS_TLSv1_3)
+
+
+def test_what_needs_a_newer_openssl_says_so_as_the_stdlib_does():
+    """get_groups (OpenSSL 3.5), get_sigalgs (3.4), client_sigalg and
+    server_sigalg (3.5): NotImplementedError, with flags that say so;
+    the getters of a socket not connected yet answer None first."""
+    assert (tls.HAS_GET_GROUPS, tls.HAS_GET_SIGALGS, tls.HAS_SELECTED_SIGALGS) == \
+        (False, False, False)
+    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    with pytest.raises(NotImplementedError):
+        context.get_groups()
+    with pytest.raises(NotImplementedError):
+        tls.get_sigalgs()
+    bio = context.wrap_bio(tls.MemoryBIO(), tls.MemoryBIO(), server_hostname="localhost")
+    for getter in (bio.client_sigalg, bio.server_sigalg):
+        with pytest.raises(NotImplementedError):
+            getter()
+    with context.wrap_socket(cffisock.socket(), server_hostname="localhost") as sock:
+        assert (sock.client_sigalg(), sock.server_sigalg()) == (None, None)
