@@ -7,7 +7,7 @@ misbehaving.  Bump it with every change to ``cffi_src/``.
 
 import sys
 
-ABI_LEVEL = 34
+ABI_LEVEL = 35
 
 
 def check_compiled(lib, module_name):

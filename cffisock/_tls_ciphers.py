@@ -39,7 +39,19 @@ def stack_ciphers(stack):
 
 
 def get_sigalgs():
-    """The TLS signature algorithms OpenSSL offers (3.15's; it needs
-    OpenSSL 3.4's SSL_get1_builtin_sigalgs): NotImplementedError, as
-    CPython's on an older OpenSSL (see HAS_GET_SIGALGS)."""
-    raise NotImplementedError("get_sigalgs() requires OpenSSL 3.4 or later")
+    """The TLS signature algorithms OpenSSL offers (3.15's), by name.
+    NotImplementedError on an OpenSSL before 3.4, as CPython's."""
+    if not lib.CFFISOCK_HAS_GET_SIGALGS:
+        raise NotImplementedError("get_sigalgs() requires OpenSSL 3.4 or later")
+    return openssl_names(lib.cffisock_builtin_sigalgs())
+
+
+def openssl_names(joined):
+    """The names of a ':'-joined list OpenSSL allocated (freed here)."""
+    if joined == ffi.NULL:
+        raise MemoryError()
+    try:
+        text = ffi.string(joined).decode("utf-8", "surrogateescape")
+    finally:
+        lib.OPENSSL_free(joined)
+    return text.split(":") if text else []

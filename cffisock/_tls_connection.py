@@ -359,6 +359,15 @@ class _Connection:
         name = lib.cffisock_group_name(self.ssl)
         return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
 
+    def sigalg(self, signer):
+        """The signature algorithm the ``signer`` ("client" or "server")
+        used: this end's or the peer's, whichever that is; None if none."""
+        if not lib.CFFISOCK_HAS_SELECTED_SIGALGS:
+            raise NotImplementedError("%s_sigalg() requires OpenSSL 3.5 or later" % signer)
+        own = (signer == "server") == self.server_side
+        name = lib.cffisock_signature_name(self.ssl, own)
+        return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
+
     def selected_alpn_protocol(self):
         data = ffi.new("unsigned char **")
         length = ffi.new("unsigned int *")

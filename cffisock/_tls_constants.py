@@ -45,11 +45,13 @@ HAS_NPN = False  # next protocol negotiation is not offered (ALPN is)
 HAS_PSK = bool(lib.CFFISOCK_HAS_PSK)  # SSLContext.set_psk_client/server_callback
 HAS_PSK_TLS13 = bool(lib.CFFISOCK_HAS_PSK_TLS13)  # TLS 1.3 external PSKs (3.15's flag)
 HAS_PHA = bool(lib.CFFISOCK_HAS_PHA)  # TLS 1.3 post-handshake authentication (3.14's flag)
-#: Whether 3.15's listings and the selected signature algorithms work here:
-#: they need OpenSSL 3.4/3.5, and cffisock does not call them yet; until then
-#: get_groups(), get_sigalgs(), client_sigalg() and server_sigalg() raise
-#: NotImplementedError, as CPython's do on an OpenSSL without them.
-HAS_GET_GROUPS = HAS_GET_SIGALGS = HAS_SELECTED_SIGALGS = False
+#: Whether this build's OpenSSL has what 3.15's listings and selected
+#: signature algorithms need (3.5: get_groups(), client_sigalg(),
+#: server_sigalg(); 3.4: get_sigalgs()).  Without it they raise
+#: NotImplementedError, as CPython's do.
+HAS_GET_GROUPS = bool(lib.CFFISOCK_HAS_GET_GROUPS)
+HAS_GET_SIGALGS = bool(lib.CFFISOCK_HAS_GET_SIGALGS)
+HAS_SELECTED_SIGALGS = bool(lib.CFFISOCK_HAS_SELECTED_SIGALGS)
 
 
 class _SSLMethod(IntEnum):

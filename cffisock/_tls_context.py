@@ -19,7 +19,7 @@ from cffisock._converters import (INT_MAX, c_int, c_long, c_unsigned_long_masked
                                   utf8_text)
 from cffisock._ffi import lib as _socket_lib
 from cffisock._tls_callbacks import password_bytes, password_callback
-from cffisock._tls_ciphers import stack_ciphers
+from cffisock._tls_ciphers import openssl_names, stack_ciphers
 from cffisock._tls_connection import _Connection
 from cffisock._tls_constants import (CERT_NONE, CERT_REQUIRED, DEFAULT_CIPHERS,
                                      DEFAULT_OPTIONS, MODES, PINNED_VERSIONS, PROTOCOL_TLS_CLIENT,
@@ -402,10 +402,12 @@ class SSLContext:
                    "unrecognized group")
 
     def get_groups(self, /, *, include_aliases=False):
-        """The key exchange groups OpenSSL implements (3.15's; it needs
-        OpenSSL 3.5's SSL_CTX_get0_implemented_groups): NotImplementedError,
-        as CPython's on an older OpenSSL (see tls.HAS_GET_GROUPS)."""
-        raise NotImplementedError("get_groups() requires OpenSSL 3.5 or later")
+        """The key exchange groups this context may offer within its version
+        bounds (3.15's), their aliases too with ``include_aliases``.
+        NotImplementedError on an OpenSSL before 3.5, as CPython's."""
+        if not lib.CFFISOCK_HAS_GET_GROUPS:
+            raise NotImplementedError("get_groups() requires OpenSSL 3.5 or later")
+        return openssl_names(lib.cffisock_implemented_groups(self._ctx, bool(include_aliases)))
 
     def set_client_sigalgs(self, sigalgslist, /):
         """Set the signature algorithms allowed for client authentication

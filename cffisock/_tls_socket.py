@@ -86,16 +86,16 @@ class _TLSMethods:
         return self._connection.group()
 
     def client_sigalg(self):
-        """The signature algorithm of the client's certificate proof (3.15's;
-        it needs OpenSSL 3.5): NotImplementedError, as CPython's on an older
-        OpenSSL (see tls.HAS_SELECTED_SIGALGS)."""
-        raise NotImplementedError("client_sigalg() requires OpenSSL 3.5 or later")
+        """The signature algorithm of the client's certificate proof, or
+        None (3.15's).  NotImplementedError on an OpenSSL before 3.5, as
+        CPython's."""
+        return self._connection.sigalg("client")
 
     def server_sigalg(self):
-        """The signature algorithm of the server's certificate proof (3.15's;
-        it needs OpenSSL 3.5): NotImplementedError, as CPython's on an older
-        OpenSSL (see tls.HAS_SELECTED_SIGALGS)."""
-        raise NotImplementedError("server_sigalg() requires OpenSSL 3.5 or later")
+        """The signature algorithm of the server's certificate proof, or
+        None (3.15's).  NotImplementedError on an OpenSSL before 3.5, as
+        CPython's."""
+        return self._connection.sigalg("server")
 
     def selected_npn_protocol(self):
         """None: cffisock negotiates no NPN (ALPN replaced it).  Deprecated,

@@ -126,20 +126,45 @@ def test_has_pha_says_what_the_stdlib_says():
     assert tls.HAS_PHA is getattr(stdlib_ssl, "HAS_PHA", stdlib_ssl.HAS_TLSv1_3)
 
 
-def test_what_needs_a_newer_openssl_says_so_as_the_stdlib_does():
+needs_3_5 = pytest.mark.skipif(not tls.HAS_GET_GROUPS,
+                               reason="%s: the listings need OpenSSL 3.5" % tls.OPENSSL_VERSION)
+lacks_3_5 = pytest.mark.skipif(tls.HAS_GET_GROUPS, reason="this OpenSSL has them (3.5+)")
+
+
+def test_the_flags_follow_the_openssl_version_of_the_build():
+    assert tls.HAS_GET_SIGALGS is (tls._OPENSSL_API_VERSION >= (3, 4))
+    assert tls.HAS_GET_GROUPS is tls.HAS_SELECTED_SIGALGS is (tls._OPENSSL_API_VERSION >= (3, 5))
+
+
+@lacks_3_5
+def test_what_needs_a_newer_openssl_raises_not_implemented_as_the_stdlib_s():
     """get_groups (OpenSSL 3.5), get_sigalgs (3.4), client_sigalg and
-    server_sigalg (3.5): NotImplementedError, with flags that say so;
-    the getters of a socket not connected yet answer None first."""
-    assert (tls.HAS_GET_GROUPS, tls.HAS_GET_SIGALGS, tls.HAS_SELECTED_SIGALGS) == \
-        (False, False, False)
+    server_sigalg (3.5): NotImplementedError; the getters of a socket not
+    connected yet answer None first."""
     context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
     with pytest.raises(NotImplementedError):
         context.get_groups()
-    with pytest.raises(NotImplementedError):
-        tls.get_sigalgs()
+    if not tls.HAS_GET_SIGALGS:
+        with pytest.raises(NotImplementedError):
+            tls.get_sigalgs()
     bio = context.wrap_bio(tls.MemoryBIO(), tls.MemoryBIO(), server_hostname="localhost")
     for getter in (bio.client_sigalg, bio.server_sigalg):
         with pytest.raises(NotImplementedError):
             getter()
     with context.wrap_socket(cffisock.socket(), server_hostname="localhost") as sock:
         assert (sock.client_sigalg(), sock.server_sigalg()) == (None, None)
+
+
+@needs_3_5
+def test_the_listings_and_the_selected_sigalgs(ca):
+    context = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+    assert "secp256r1" in context.get_groups()
+    assert "P-256" in context.get_groups(include_aliases=True)
+    assert "rsa_pss_rsae_sha256" in tls.get_sigalgs()
+    server = rsa_server(ca)
+    server.set_server_sigalgs("rsa_pss_rsae_sha384")
+    with ThreadedServer(lambda conn: (conn.server_sigalg(), conn.client_sigalg()), server,
+                        side="cffisock") as listener:
+        with connect("cffisock", client_of(ca), listener.address) as sock:
+            seen = (sock.server_sigalg(), sock.client_sigalg())
+    assert seen == listener.result() == ("rsa_pss_rsae_sha384", None)
