@@ -162,7 +162,7 @@ def main():
                 event, last = _why(ours, test)
                 out.write("%s: %s\n" % (test, (last or event).replace("#", "")[:150]))
     print("%s on %s: %d tests run; %d pass with the stdlib; %d of them pass with cffisock; "
-          "%d known failures (CPython internals), %d to fix, %d flaky, %d unlisted misses "
+          "%d known failures (listed, with their reasons), %d to fix, %d flaky, %d unlisted misses "
           "(%.0f s)"
           % (args.module, interpreter(), len(stdlib), len(reference),
              len(reference) - len(misses), sum(test in known for test in misses),
