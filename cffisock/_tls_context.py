@@ -95,12 +95,12 @@ class SSLContext:
             raise queue_error()
         self._ctx = ffi.gc(ctx, lib.SSL_CTX_free)
         self.protocol = _SSLMethod(protocol)
-        self._check_hostname = False
+        self._checks_hostname = False
         self._alpn = None
         self._keylog = None
         self._sni_callback = None
         self._psk_client_callback = self._psk_server_callback = None
-        self._post_handshake_auth = False
+        self._offers_pha = False
         lib.SSL_CTX_set_options(ctx, DEFAULT_OPTIONS)
         lib.SSL_CTX_set_mode(ctx, MODES)
         self._pinned = PINNED_VERSIONS.get(protocol)
@@ -138,11 +138,11 @@ class SSLContext:
         if c_int(value) not in VERIFY_MODE_FLAGS:
             raise ValueError("invalid value for verify_mode")
         value = VerifyMode(value)
-        if value == CERT_NONE and self._check_hostname:
+        if value == CERT_NONE and self._checks_hostname:
             raise ValueError("Cannot set verify_mode to CERT_NONE when "
                              "check_hostname is enabled.")
         flags = VERIFY_MODE_FLAGS[value]
-        if self._post_handshake_auth and value != CERT_NONE:
+        if self._offers_pha and value != CERT_NONE:
             flags |= lib.SSL_VERIFY_POST_HANDSHAKE
         lib.SSL_CTX_set_verify(self._ctx, flags, ffi.NULL)
 
@@ -150,11 +150,11 @@ class SSLContext:
     def post_handshake_auth(self):
         """Whether TLS 1.3 post-handshake client authentication is enabled
         (clients offer it; servers may then call verify_client_post_handshake)."""
-        return self._post_handshake_auth
+        return self._offers_pha
 
     @post_handshake_auth.setter
     def post_handshake_auth(self, value):
-        self._post_handshake_auth = bool(value)
+        self._offers_pha = bool(value)
         self.verify_mode = self.verify_mode  # re-apply the verify flags
 
     @property
@@ -236,14 +236,14 @@ class SSLContext:
     @property
     def check_hostname(self):
         """Whether client connections check the server's host name."""
-        return self._check_hostname
+        return self._checks_hostname
 
     @check_hostname.setter
     def check_hostname(self, value):
         value = bool(value)
         if value and self.verify_mode == CERT_NONE:
             self.verify_mode = CERT_REQUIRED
-        self._check_hostname = value
+        self._checks_hostname = value
 
     @property
     def hostname_checks_common_name(self):
@@ -478,7 +478,7 @@ class SSLContext:
     def _new_connection(self, server_side, server_hostname, session):
         if server_side and server_hostname:
             raise ValueError("server_hostname can only be specified in client mode")
-        if not server_side and self._check_hostname and not server_hostname:
+        if not server_side and self._checks_hostname and not server_hostname:
             raise ValueError("check_hostname requires server_hostname")
         server_hostname = _server_hostname(server_hostname)
         # From 3.10 on the stdlib refuses a connection of the other side than
@@ -503,7 +503,7 @@ class SSLContext:
                 raise ValueError("server_hostname can only be specified in client mode")
             if session is not None:
                 raise ValueError("session can only be specified in client mode")
-        if self._check_hostname and not server_hostname:
+        if self._checks_hostname and not server_hostname:
             raise ValueError("check_hostname requires server_hostname")
         try:
             connection = self._new_connection(server_side, server_hostname, session)
