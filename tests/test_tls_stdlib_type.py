@@ -126,23 +126,31 @@ def test_asyncio_starts_tls_with_cffisock_contexts(ca, server_cert):
     client_context = tls.create_default_context(cadata=ca_text(ca))
 
     class Upper(asyncio.Protocol):
-        """Upgrades the connection to TLS, then answers each chunk in capitals."""
+        """A STARTTLS server: to b"STARTTLS" it answers b"GO" and upgrades
+        the connection, then answers each chunk in capitals."""
 
         def connection_made(self, transport):
-            loop = asyncio.get_running_loop()
-            self.upgrade = loop.create_task(
-                loop.start_tls(transport, self, server_context, server_side=True))
+            self.transport, self.upgrade = transport, None
 
         def data_received(self, data):
-            self.upgrade.result().write(data.upper())
+            if self.upgrade is None:
+                assert data == b"STARTTLS"
+                self.transport.write(b"GO")
+                loop = asyncio.get_running_loop()
+                self.upgrade = loop.create_task(
+                    loop.start_tls(self.transport, self, server_context, server_side=True))
+            else:  # (the TLS transport: start_tls may deliver data before it returns)
+                asyncio.get_running_loop().create_task(self.reply(data))
+
+        async def reply(self, data):
+            (await self.upgrade).write(data.upper())
 
     class Client(asyncio.Protocol):
         def __init__(self):
-            self.answer = asyncio.get_running_loop().create_future()
+            self.answers = asyncio.Queue()
 
         def data_received(self, data):
-            if not self.answer.done():
-                self.answer.set_result(data)
+            self.answers.put_nowait(data)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -150,10 +158,12 @@ def test_asyncio_starts_tls_with_cffisock_contexts(ca, server_cert):
         async with server:
             transport, client = await loop.create_connection(
                 Client, *server.sockets[0].getsockname())
+            transport.write(b"STARTTLS")
+            assert await asyncio.wait_for(client.answers.get(), 10) == b"GO"
             secure = await asyncio.wait_for(loop.start_tls(
                 transport, client, client_context, server_hostname="localhost"), 10)
             secure.write(b"over tls")
-            answer = await asyncio.wait_for(client.answer, 10)
+            answer = await asyncio.wait_for(client.answers.get(), 10)
             version = secure.get_extra_info("ssl_object").version()
             secure.close()
             return answer, version
