@@ -394,7 +394,7 @@ class SSLSocket(_TLSMethods, _socket):
             raise
 
     def read(self, len=1024, buffer=None):
-        if not self._tls_ready():
+        if not (self._live or self._tls_ready()):
             raise ValueError("Read on closed or unwrapped SSL socket.")
         return _TLSMethods.read(self, len, buffer)
 
@@ -402,8 +402,11 @@ class SSLSocket(_TLSMethods, _socket):
 
     def write(self, data):
         """Encrypt and send ``data``; return the number of bytes taken."""
-        if not self._tls_ready():
+        if not (self._live or self._tls_ready()):
             raise ValueError("Write on closed or unwrapped SSL socket.")
+        return self._write(data)
+
+    def _write(self, data):
         view = bytes_like(data)
         try:
             return self._connection.run_on_fd(self._timeout, WRITE, view, view.__len__())
@@ -442,7 +445,7 @@ class SSLSocket(_TLSMethods, _socket):
         if flags:
             raise ValueError("non-zero flags not allowed in calls to send() on %s"
                              % self.__class__)
-        return self.write(data)
+        return self._write(data)
 
     def sendall(self, data, flags=0):
         """Send all of ``data``; the timeout bounds the whole call."""
