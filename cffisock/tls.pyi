@@ -311,7 +311,7 @@ class SSLContext:
     protocol: int
     sslsocket_class: type[SSLSocket]
     sslobject_class: type[SSLObject]
-    def __init__(self, protocol: int = ...) -> None: ...
+    def __init__(self, protocol: int | None = None) -> None: ...
 
     # Each setter takes a plain int as well as the enum (or any object for
     # the booleans); the getters give the enum types.
