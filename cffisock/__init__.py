@@ -15,6 +15,7 @@ from cffisock._connections import (  # noqa: F401 (_GLOBAL_DEFAULT_TIMEOUT)
     has_dualstack_ipv6,
     socketpair,
 )
+from cffisock._descriptors import close, dup  # noqa: F401 (public names)
 from cffisock._errors import error, gaierror, herror, timeout
 from cffisock._inet import inet_aton, inet_ntoa, inet_ntop, inet_pton
 from cffisock._messages import CMSG_LEN, CMSG_SPACE, recv_fds, send_fds

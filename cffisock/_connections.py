@@ -1,13 +1,20 @@
 """Module-level ways to get sockets: socketpair, fromfd, create_connection,
-create_server, and has_dualstack_ipv6."""
+create_server, and has_dualstack_ipv6.
+
+As the stdlib's, each looks the socket class up when it is called (the
+stdlib's look up their module's global ``socket``): cffisock's ``socket``,
+or, while ``patch()`` has put these functions in the stdlib ``socket``
+module, that module's.  So ``unittest.mock.patch("socket.socket", Fake)``
+(or ``"cffisock.socket"``) makes them build a ``Fake``, patched or not.
+"""
 
 import builtins
+import sys
 
 from cffisock._constants import CONSTANTS
 from cffisock._errors import check
 from cffisock._ffi import ffi, lib
 from cffisock._resolver import getaddrinfo
-from cffisock._socketobj import socket
 
 AF_UNIX = lib.AF_UNIX
 AF_INET = lib.AF_INET
@@ -30,19 +37,27 @@ class _GlobalDefaultTimeout:
 
 _GLOBAL_DEFAULT_TIMEOUT = _GlobalDefaultTimeout()
 
+#: The module whose ``socket`` these functions make: "cffisock", or
+#: "socket" while patch() is on (see the module's documentation).
+home = {"module": "cffisock"}
+
+
+def _socket_class():
+    return sys.modules[home["module"]].socket
+
 
 def socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0):
     """Return a pair of connected, non-inheritable sockets."""
     fds = ffi.new("int[2]")
     check(lib.cffisock_socketpair(family, type | _SOCK_CLOEXEC, proto, fds))
     try:
-        first = socket(family, type, proto, fileno=fds[0])
+        first = _socket_class()(family, type, proto, fileno=fds[0])
     except BaseException:
         lib.cffisock_close(fds[0])
         lib.cffisock_close(fds[1])
         raise
     try:
-        second = socket(family, type, proto, fileno=fds[1])
+        second = _socket_class()(family, type, proto, fileno=fds[1])
     except BaseException:
         first.close()
         lib.cffisock_close(fds[1])
@@ -54,14 +69,14 @@ def fromfd(fd, family, type, proto=0):
     """Return a socket object on a non-inheritable duplicate of ``fd``."""
     copy = check(lib.cffisock_dup(fd))
     try:
-        return socket(family, type, proto, fileno=copy)
+        return _socket_class()(family, type, proto, fileno=copy)
     except BaseException:
         lib.cffisock_close(copy)
         raise
 
 
 def _connect_one(family, type, proto, address, timeout, source_address):
-    sock = socket(family, type, proto)
+    sock = _socket_class()(family, type, proto)
     try:
         if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
             sock.settimeout(timeout)
@@ -114,7 +129,7 @@ def has_dualstack_ipv6():
     """Return True if an AF_INET6 socket can accept IPv4 connections too
     (IPV6_V6ONLY can be turned off)."""
     try:
-        with socket(AF_INET6, SOCK_STREAM) as sock:
+        with _socket_class()(AF_INET6, SOCK_STREAM) as sock:
             sock.setsockopt(lib.IPPROTO_IPV6, lib.IPV6_V6ONLY, 0)
             return True
     except OSError:
@@ -135,7 +150,7 @@ def create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
             raise ValueError("dualstack_ipv6 not supported on this platform")
         if family != AF_INET6:
             raise ValueError("dualstack_ipv6 requires AF_INET6 family")
-    sock = socket(family, SOCK_STREAM)
+    sock = _socket_class()(family, SOCK_STREAM)
     try:
         sock.setsockopt(lib.SOL_SOCKET, _SO_REUSEADDR, 1)
         if reuse_port:

@@ -22,8 +22,7 @@ Left alone:
 * ``_GLOBAL_DEFAULT_TIMEOUT``, which http.client, urllib, smtplib, ftplib
   and others bake into their default arguments: the patched
   ``create_connection`` takes the stdlib's sentinel for cffisock's;
-* what cffisock has no counterpart of (``SocketIO``, ``close(fd)``,
-  ``dup(fd)``).
+* what cffisock has no counterpart of (``SocketIO``).
 
 The default timeout is the program's, not the module's: the first
 ``patch()`` gives cffisock the stdlib's default timeout, and the last
@@ -57,6 +56,7 @@ import contextlib
 import threading
 
 import cffisock
+from cffisock import _connections
 from cffisock._connections import (
     _GLOBAL_DEFAULT_TIMEOUT,
     create_connection as _create_connection,
@@ -113,6 +113,7 @@ def patch():
             cffisock.setdefaulttimeout(socket.getdefaulttimeout())
             for name, value in replacements.items():
                 setattr(socket, name, value)
+            _connections.home["module"] = "socket"  # they look socket.socket up
         _depth += 1
 
 
@@ -131,6 +132,7 @@ def unpatch():
             for name, value in _originals.items():
                 setattr(socket, name, value)
             _originals.clear()
+            _connections.home["module"] = "cffisock"
             socket.setdefaulttimeout(cffisock.getdefaulttimeout())
 
 

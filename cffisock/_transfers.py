@@ -32,8 +32,6 @@ _take_buffer = _scratch.take_buffer
 _give_buffer = _scratch.give_buffer
 _spare_peers = _scratch.spare_peers
 _new_peer = _scratch.new_peer
-#: sendto's "no third argument" (None is an argument of its own).
-NO_ADDRESS = object()
 
 
 def send(self, data, flags=0):
@@ -91,12 +89,16 @@ def _send_rest(self, view, sent, flags, deadline):
         sent = _send(self._fd, view + total, size - total, flags)
 
 
-def sendto(self, data, flags_or_address, address=NO_ADDRESS):
-    """sendto(data[, flags], address): send a datagram to ``address``."""
-    if address is NO_ADDRESS:
-        flags, address = 0, flags_or_address
+def sendto(self, /, *arguments):
+    """sendto(data[, flags], address): send a datagram to ``address``
+    (positional arguments only, counted in CPython's words)."""
+    if len(arguments) == 2:
+        data, address = arguments
+        flags = 0
+    elif len(arguments) == 3:
+        data, flags, address = arguments
     else:
-        flags = flags_or_address
+        raise TypeError("sendto() takes 2 or 3 arguments (%d given)" % len(arguments))
     view = data if type(data) is bytes else bytes_like(data)
     try:
         sockaddr, length = to_sockaddr(self._family, address, "sendto")

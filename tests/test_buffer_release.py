@@ -59,7 +59,7 @@ _BASE64 = "read by the stdlib's base64 module, which makes and releases its own 
 #: Public callables that take no caller's buffer, and why.
 NO_BUFFER = {
     **dict.fromkeys([
-        "CMSG_LEN", "CMSG_SPACE", "create_connection", "create_server", "fromfd",
+        "CMSG_LEN", "CMSG_SPACE", "close", "dup", "create_connection", "create_server", "fromfd",
         "getaddrinfo", "getdefaulttimeout", "getfqdn", "gethostname", "getnameinfo",
         "getprotobyname", "getservbyname", "getservbyport", "has_dualstack_ipv6", "htonl",
         "htons", "if_indextoname", "if_nameindex", "if_nametoindex", "inet_aton",

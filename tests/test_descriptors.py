@@ -378,3 +378,45 @@ def test_failing_call_leaks_no_descriptor(leak_context, failing_call, exception,
         if code is not None:
             assert info.value.errno == code
     assert open_fds() == before
+
+
+# -- close(fd) and dup(fd) on bare descriptors -----------------------------------------
+
+
+def test_module_close_closes_a_descriptor_and_refuses_a_closed_one_like_the_stdlib():
+    for module in (stdlib_socket, cffisock):
+        fd = cffisock.socket().detach()
+        assert module.close(fd) is None
+        with pytest.raises(OSError):
+            os.fstat(fd)  # closed
+        with pytest.raises(OSError) as closed:
+            module.close(fd)
+        assert closed.value.errno == errno.EBADF
+        with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+            module.close("3")
+
+
+def test_module_dup_gives_a_non_inheritable_copy_like_the_stdlib():
+    with cffisock.socket() as sock:
+        for module in (stdlib_socket, cffisock):
+            copy = module.dup(sock.fileno())
+            try:
+                assert copy != sock.fileno() and not os.get_inheritable(copy)
+                with cffisock.socket(fileno=copy) as twin:
+                    assert twin.getsockname() == sock.getsockname()
+            except BaseException:
+                os.close(copy)
+                raise
+        fd = sock.detach()
+    os.close(fd)
+    with pytest.raises(OSError) as bad:
+        cffisock.dup(fd)
+    assert bad.value.errno == errno.EBADF
+
+
+@pytest.mark.parametrize("function", ["close", "dup"])
+def test_a_descriptor_beyond_a_c_int_is_refused_not_cut(function):
+    """The stdlib's close(2**32) closes descriptor 0 (it keeps the low 32
+    bits): cffisock refuses the number."""
+    with pytest.raises(OverflowError):
+        getattr(cffisock, function)(2 ** 32)

@@ -37,7 +37,7 @@ REPLACED = {
     "getprotobyname", "inet_aton", "inet_ntoa", "inet_pton", "inet_ntop",
     "htonl", "htons", "ntohl", "ntohs", "if_nameindex", "if_nametoindex",
     "if_indextoname", "send_fds", "recv_fds", "CMSG_LEN", "CMSG_SPACE",
-    "getdefaulttimeout", "setdefaulttimeout",
+    "getdefaulttimeout", "setdefaulttimeout", "close", "dup",
 }
 
 
@@ -222,3 +222,42 @@ def test_patching_first_thing_in_a_program(tmp_path, ca, server_cert):
         # The stdlib's ssl takes the cffisock socket over (see _patch).
         "https": ["ssl.SSLSocket", "served on cffisock\n"],
     }
+
+
+def test_mock_patching_socket_socket_reaches_create_connection_under_the_patch(
+        tcp_listener, patched_socket):
+    """The stdlib's create_connection looks its module's ``socket`` up when
+    called; the patched one does too, so a test double installed with
+    unittest.mock.patch("socket.socket") is what it builds."""
+    from unittest import mock
+
+    stdlib_module = socket
+    built = []
+
+    class Recording(cffisock.socket):
+        def __init__(self, *args, **kwargs):
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    with mock.patch("socket.socket", Recording):
+        with stdlib_module.create_connection(tcp_listener.getsockname(), timeout=5) as sock:
+            assert isinstance(sock, Recording)
+        with stdlib_module.create_server(("127.0.0.1", 0)) as server:
+            assert isinstance(server, Recording)
+    assert len(built) == 2
+    with stdlib_module.create_connection(tcp_listener.getsockname(), timeout=5) as sock:
+        assert type(sock) is cffisock.socket  # the double is gone with mock's patch
+
+
+def test_mock_patching_cffisock_socket_reaches_its_own_functions(tcp_listener):
+    from unittest import mock
+
+    class Recording(cffisock.socket):
+        pass
+
+    with mock.patch("cffisock.socket", Recording):
+        with cffisock.create_connection(tcp_listener.getsockname(), timeout=5) as sock:
+            assert type(sock) is Recording
+        first, second = cffisock.socketpair()
+        with first, second:
+            assert type(first) is type(second) is Recording

@@ -13,7 +13,7 @@ from operator import index as operator_index
 import pytest
 
 import cffisock
-from support.comparison import same_outcome
+from support.comparison import ON_PYPY, same_outcome
 from support.loopback import connected_tcp, recv_exactly, udp_bound
 
 
@@ -134,6 +134,28 @@ def test_udp_sendto_and_recvfrom_give_the_senders_address(with_flags):
         data, address = receiver.recvfrom(100)
         assert data == b"datagram"
         assert address == sender.getsockname()
+
+
+@pytest.mark.parametrize("arguments", [(), (b"x",), (b"x", 0, ("127.0.0.1", 9), "extra")],
+                         ids=["none", "data only", "four"])
+def test_sendto_counts_a_wrong_number_of_arguments_in_the_stdlib_s_words(arguments):
+    def call(module):
+        with module.socket(module.AF_INET, module.SOCK_DGRAM) as sock:
+            return sock.sendto(*arguments)
+
+    reference, result = same_outcome(call)
+    assert result[:2] == reference[:2] == ("raised", "TypeError")
+    if not ON_PYPY:  # (PyPy's socket words it as a Python function's error)
+        assert result.message == reference.message  # "sendto() takes 2 or 3 arguments (1 given)"
+
+
+def test_sendto_takes_no_keyword_arguments_as_the_stdlib_s():
+    def call(module):
+        with module.socket(module.AF_INET, module.SOCK_DGRAM) as sock:
+            return sock.sendto(b"x", address=("127.0.0.1", 9))
+
+    reference, result = same_outcome(call)
+    assert result[:2] == reference[:2] == ("raised", "TypeError")
 
 
 def test_recvfrom_and_accept_name_each_peer_among_more_than_are_remembered():

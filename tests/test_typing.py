@@ -167,7 +167,9 @@ def signature_problems(label, real, nodes):
 
     A single ``def`` must match exactly.  Overloads may each leave out
     optional parameters, but must keep the real order and kinds, take every
-    required one, and together name them all.
+    required one, and together name them all; where the real function takes
+    ``*args``, an overload's positional-only parameters of other names stand
+    for it (socket.sendto's two forms).
     """
     functions = [node for node in nodes if isinstance(node, ast.FunctionDef)]
     if not functions:
@@ -185,8 +187,17 @@ def signature_problems(label, real, nodes):
     required = {name for name, kind, has_default in expected
                 if not has_default and kind not in VARIADIC}
     named = set()
+    real_names = {name for name, _kind, _default in expected}
+    variadic = [item for item in expected if item[1] == inspect.Parameter.VAR_POSITIONAL]
     for overload in overloads:
         found = stub_parameters(overload)
+        if variadic:  # a real *args: an overload's own positional-only parameters stand for it
+            extras = [item for item in found if item[0] not in real_names
+                      and item[1] == inspect.Parameter.POSITIONAL_ONLY]
+            if extras:
+                at = found.index(extras[0])
+                found = [item for item in found if item not in extras]
+                found.insert(at, variadic[0])
         names = [name for name, _kind, _default in found]
         named.update(names)
         if not in_order([item[:2] for item in found], [item[:2] for item in expected]):
@@ -195,7 +206,7 @@ def signature_problems(label, real, nodes):
         if required - set(names):
             problems.append("%s: overload %s lacks required %s"
                             % (label, describe(found), sorted(required - set(names))))
-    if named != {name for name, _kind, _default in expected}:
+    if named != real_names:
         problems.append("%s: overloads name %s, real %s"
                         % (label, sorted(named), [item[0] for item in expected]))
     return problems
