@@ -2,21 +2,35 @@
 
 ``NAMES`` lists the constant families of the socket module (the spec's AF_,
 SOCK_, SO_, SOMAXCONN, MSG_, SOL_, IPPROTO_, IPPORT_, INADDR_, IP_, IPV6_,
-EAI_, AI_, NI_ families plus TCP_, SHUT_ and SCM_): the names CPython 3.9-3.13
-export on Linux, and the three IP_RECV names that 3.14 adds (IP_RECVERR,
-IP_RECVORIGDSTADDR, IP_RECVTTL).  Each becomes an ``#ifdef``-guarded entry
-in a C table, so a name the platform lacks is simply absent at run time, and
-every value comes from the compiler.
+EAI_, AI_, NI_ families plus TCP_, SHUT_ and SCM_, and the Linux families
+ALG_, CAN_, J1939_, NETLINK_, PACKET_, TIPC_, UDPLITE_, VMADDR_, ETHERTYPE_):
+the names CPython 3.9-3.13 export on Linux, and those 3.14 adds (IP_RECVERR,
+IP_RECVORIGDSTADDR, IP_RECVTTL, IP_FREEBIND, IPV6_RECVERR, IPV6_HDRINCL,
+SO_ORIGINAL_DST, VMADDR_CID_LOCAL, the NETLINK_ protocols and CAN_ISOTP_).
+Each becomes an ``#ifdef``-guarded entry in a C table, so a name the
+platform lacks is simply absent at run time, and every value comes from the
+compiler.
 
-``FALLBACKS`` gives, for the few names CPython defines even when the header
-lacks the macro, the C expression to use instead; each is itself guarded and
-none is a bare number.
+``FALLBACKS`` gives, for the names CPython defines even when the header lacks
+the macro (enum members, prefixed aliases), the C expression to use instead;
+each is itself guarded, and only the five no exported header has (UDP-Lite's
+options, three akcipher numbers) are bare numbers.
 """
 
 INCLUDES = """
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <net/ethernet.h>
+#include <netpacket/packet.h>
 #include <linux/can.h>
+#include <linux/can/bcm.h>
+#include <linux/can/isotp.h>
 #include <linux/can/raw.h>
 #include <linux/can/j1939.h>
+#include <linux/if_alg.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netlink.h>
+#include <linux/tipc.h>
 #include <linux/vm_sockets.h>
 """
 
@@ -135,6 +149,77 @@ NAMES = " ".join((
     """
     SOMAXCONN
     """,
+    # The families CPython exports beside those on Linux: kernel crypto
+    # (ALG_), CAN and J1939, netlink protocols, packet sockets, TIPC,
+    # UDP-Lite, VSOCK, Ethernet types, the PF_ aliases and the errno names
+    # the socket module re-exports.
+    """
+    ALG_OP_DECRYPT ALG_OP_ENCRYPT ALG_OP_SIGN ALG_OP_VERIFY
+    ALG_SET_AEAD_ASSOCLEN ALG_SET_AEAD_AUTHSIZE ALG_SET_IV ALG_SET_KEY
+    ALG_SET_OP ALG_SET_PUBKEY
+    """,
+    """
+    CAN_BCM CAN_ISOTP CAN_J1939 CAN_RAW CAN_EFF_FLAG CAN_EFF_MASK
+    CAN_ERR_FLAG CAN_ERR_MASK CAN_RTR_FLAG CAN_SFF_MASK
+    CAN_RAW_FILTER CAN_RAW_ERR_FILTER CAN_RAW_LOOPBACK CAN_RAW_RECV_OWN_MSGS
+    CAN_RAW_FD_FRAMES CAN_RAW_JOIN_FILTERS
+    CAN_BCM_TX_SETUP CAN_BCM_TX_DELETE CAN_BCM_TX_READ CAN_BCM_TX_SEND
+    CAN_BCM_RX_SETUP CAN_BCM_RX_DELETE CAN_BCM_RX_READ CAN_BCM_TX_STATUS
+    CAN_BCM_TX_EXPIRED CAN_BCM_RX_STATUS CAN_BCM_RX_TIMEOUT CAN_BCM_RX_CHANGED
+    CAN_BCM_SETTIMER CAN_BCM_STARTTIMER CAN_BCM_TX_COUNTEVT CAN_BCM_TX_ANNOUNCE
+    CAN_BCM_TX_CP_CAN_ID CAN_BCM_RX_FILTER_ID CAN_BCM_RX_CHECK_DLC
+    CAN_BCM_RX_NO_AUTOTIMER CAN_BCM_RX_ANNOUNCE_RESUME CAN_BCM_TX_RESET_MULTI_IDX
+    CAN_BCM_RX_RTR_FRAME CAN_BCM_CAN_FD_FRAME
+    CAN_ISOTP_OPTS CAN_ISOTP_RECV_FC CAN_ISOTP_TX_STMIN CAN_ISOTP_RX_STMIN
+    CAN_ISOTP_LL_OPTS CAN_ISOTP_LISTEN_MODE CAN_ISOTP_EXTEND_ADDR
+    CAN_ISOTP_TX_PADDING CAN_ISOTP_RX_PADDING CAN_ISOTP_CHK_PAD_LEN
+    CAN_ISOTP_CHK_PAD_DATA CAN_ISOTP_HALF_DUPLEX CAN_ISOTP_FORCE_TXSTMIN
+    CAN_ISOTP_FORCE_RXSTMIN CAN_ISOTP_RX_EXT_ADDR CAN_ISOTP_WAIT_TX_DONE
+    CAN_ISOTP_SF_BROADCAST CAN_ISOTP_CF_BROADCAST CAN_ISOTP_DEFAULT_FLAGS
+    CAN_ISOTP_DEFAULT_EXT_ADDRESS CAN_ISOTP_DEFAULT_PAD_CONTENT
+    CAN_ISOTP_DEFAULT_FRAME_TXTIME CAN_ISOTP_DEFAULT_RECV_BS
+    CAN_ISOTP_DEFAULT_RECV_STMIN CAN_ISOTP_DEFAULT_RECV_WFTMAX
+    CAN_ISOTP_DEFAULT_LL_MTU CAN_ISOTP_DEFAULT_LL_TX_DL
+    CAN_ISOTP_DEFAULT_LL_TX_FLAGS
+    J1939_MAX_UNICAST_ADDR J1939_IDLE_ADDR J1939_NO_ADDR J1939_NO_NAME
+    J1939_PGN_REQUEST J1939_PGN_ADDRESS_CLAIMED J1939_PGN_ADDRESS_COMMANDED
+    J1939_PGN_PDU1_MAX J1939_PGN_MAX J1939_NO_PGN J1939_FILTER_MAX
+    J1939_NLA_PAD J1939_NLA_BYTES_ACKED J1939_EE_INFO_NONE
+    J1939_EE_INFO_TX_ABORT
+    """,
+    """
+    NETLINK_ROUTE NETLINK_USERSOCK NETLINK_FIREWALL NETLINK_SOCK_DIAG
+    NETLINK_NFLOG NETLINK_XFRM NETLINK_SELINUX NETLINK_ISCSI NETLINK_AUDIT
+    NETLINK_FIB_LOOKUP NETLINK_CONNECTOR NETLINK_NETFILTER NETLINK_IP6_FW
+    NETLINK_DNRTMSG NETLINK_KOBJECT_UEVENT NETLINK_GENERIC
+    NETLINK_SCSITRANSPORT NETLINK_ECRYPTFS NETLINK_RDMA NETLINK_CRYPTO
+    NETLINK_SMC
+    """,
+    """
+    PACKET_HOST PACKET_BROADCAST PACKET_MULTICAST PACKET_OTHERHOST
+    PACKET_OUTGOING PACKET_LOOPBACK PACKET_FASTROUTE
+    PF_CAN PF_PACKET PF_RDS
+    ETH_P_ALL ETHERTYPE_ARP ETHERTYPE_IP ETHERTYPE_IPV6 ETHERTYPE_VLAN
+    """,
+    """
+    TIPC_ADDR_ID TIPC_ADDR_NAME TIPC_ADDR_NAMESEQ TIPC_CFG_SRV
+    TIPC_CLUSTER_SCOPE TIPC_CONN_TIMEOUT TIPC_CRITICAL_IMPORTANCE
+    TIPC_DEST_DROPPABLE TIPC_HIGH_IMPORTANCE TIPC_IMPORTANCE
+    TIPC_LOW_IMPORTANCE TIPC_MEDIUM_IMPORTANCE TIPC_NODE_SCOPE
+    TIPC_PUBLISHED TIPC_SRC_DROPPABLE TIPC_SUBSCR_TIMEOUT TIPC_SUB_CANCEL
+    TIPC_SUB_PORTS TIPC_SUB_SERVICE TIPC_TOP_SRV TIPC_WAIT_FOREVER
+    TIPC_WITHDRAWN TIPC_ZONE_SCOPE
+    """,
+    """
+    UDPLITE_SEND_CSCOV UDPLITE_RECV_CSCOV
+    VMADDR_CID_ANY VMADDR_CID_HOST VMADDR_CID_LOCAL VMADDR_PORT_ANY
+    VM_SOCKETS_INVALID_VERSION IOCTL_VM_SOCKETS_GET_LOCAL_CID
+    EAGAIN EBADF EWOULDBLOCK
+    """,
+    # Python 3.14's additions
+    """
+    IP_FREEBIND IPV6_RECVERR IPV6_HDRINCL SO_ORIGINAL_DST
+    """,
 )).split()
 
 # name -> (condition, C expression) used when ``#ifdef name`` fails.
@@ -149,8 +234,28 @@ FALLBACKS = {
 # linux/can/j1939.h declares its option names in enums, not as macros.
 FALLBACKS.update(
     (name, ("defined(SOL_CAN_J1939)", name))
-    for name in NAMES if "_J1939_" in name
+    for name in NAMES if "_J1939_" in name or name.startswith("J1939_")
 )
+# linux/can/raw.h's options are an enum too; linux/can/bcm.h's opcodes
+# (TX_SETUP...) and flags (SETTIMER...) go without the CAN_BCM_ prefix.
+FALLBACKS.update(
+    (name, ("defined(CAN_RAW)", name)) for name in NAMES if name.startswith("CAN_RAW_"))
+FALLBACKS.update(
+    (name, ("defined(CAN_BCM)", name[len("CAN_BCM_"):]))
+    for name in NAMES if name.startswith("CAN_BCM_"))
+# linux/tipc.h declares two scopes in an enum.
+FALLBACKS.update((name, ("defined(TIPC_ADDR_ID)", name))
+                 for name in ("TIPC_CLUSTER_SCOPE", "TIPC_NODE_SCOPE"))
+# Numbers no exported header has, which CPython writes down: UDP-Lite's
+# options (the kernel's own) and the akcipher operations linux/if_alg.h
+# dropped.  The only bare numbers here.
+FALLBACKS.update({
+    "UDPLITE_SEND_CSCOV": ("defined(IPPROTO_UDPLITE)", "10"),
+    "UDPLITE_RECV_CSCOV": ("defined(IPPROTO_UDPLITE)", "11"),
+    "ALG_OP_SIGN": ("defined(ALG_OP_ENCRYPT)", "2"),
+    "ALG_OP_VERIFY": ("defined(ALG_OP_ENCRYPT)", "3"),
+    "ALG_SET_PUBKEY": ("defined(ALG_SET_KEY)", "6"),
+})
 
 
 def _entry(name):

@@ -12,13 +12,18 @@ _default_timeout = None
 def timeout_value(value):
     """Return ``value`` as a timeout in seconds (float), or None.
 
-    Accepts None, a float or an integer, like the stdlib, and like it keeps
-    whole nanoseconds, a fraction rounded up (1e-10 becomes 1e-09); a NaN
-    or negative value raises ValueError, one beyond 2**63 ns OverflowError,
-    any other type TypeError.
+    Accepts None, an integer (``__index__``) or any real number (a float,
+    or what ``__float__`` converts: Fraction, Decimal), as Python 3.15
+    does, on every version; like the stdlib it keeps whole nanoseconds, a
+    fraction rounded up (1e-10 becomes 1e-09).  A NaN or negative value
+    raises ValueError, one beyond 2**63 ns OverflowError, any other type
+    TypeError.
     """
     if value is None:
         return None
+    if not isinstance(value, (float, int)) and not hasattr(type(value), "__index__") \
+            and hasattr(type(value), "__float__"):
+        value = float(value)
     if isinstance(value, float):
         if math.isnan(value):
             raise ValueError("Invalid value NaN (not a number)")

@@ -19,7 +19,9 @@ import cffisock
 
 PREFIXES = ("AF_", "SOCK_", "SO_", "SOMAXCONN", "MSG_", "SOL_", "IPPROTO_",
             "IPPORT_", "INADDR_", "IP_", "IPV6_", "EAI_", "AI_", "NI_", "TCP_",
-            "SHUT_", "SCM_")
+            "SHUT_", "SCM_", "ALG_", "CAN_", "J1939_", "NETLINK_", "PACKET_", "PF_",
+            "TIPC_", "UDPLITE_", "VMADDR_", "VM_SOCKETS_", "IOCTL_VM_SOCKETS_",
+            "ETHERTYPE_", "ETH_P_", "EAGAIN", "EBADF", "EWOULDBLOCK")
 STDLIB_CONSTANTS = sorted(name for name in dir(stdlib) if name.startswith(PREFIXES))
 
 ENUMS = [

@@ -11,6 +11,8 @@ import os
 import socket as stdlib_socket
 import threading
 import time
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -298,6 +300,21 @@ def test_invalid_timeout_is_refused_like_the_stdlib(value):
     reference, result = same_outcome(on_socket(lambda m, s: s.settimeout(value)))
     assert result[:2] == reference[:2]
     assert result[0] == "raised"
+
+
+@pytest.mark.parametrize("value", [Fraction(1, 5), Decimal("0.2")], ids=["Fraction", "Decimal"])
+def test_any_real_number_is_a_timeout_as_in_python_3_15(value):
+    """3.15's settimeout takes any real number (its __float__); cffisock
+    does on every version, and rounds it as the float it converts to."""
+    with cffisock.socket() as sock:
+        sock.settimeout(value)
+        assert sock.gettimeout() == 0.2
+    previous = cffisock.getdefaulttimeout()
+    cffisock.setdefaulttimeout(value)
+    try:
+        assert cffisock.getdefaulttimeout() == 0.2
+    finally:
+        cffisock.setdefaulttimeout(previous)
 
 
 def test_nan_timeout_raises_valueerror():
