@@ -33,6 +33,7 @@ SOCKET_MODULES = [
     "peers",
     "mmsg",
     "sys_un",
+    "linux_netlink",
     "netdb",
     "net_if",
     "poll",

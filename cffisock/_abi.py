@@ -7,7 +7,7 @@ misbehaving.  Bump it with every change to ``cffi_src/``.
 
 import sys
 
-ABI_LEVEL = 36
+ABI_LEVEL = 37
 
 
 def check_compiled(lib, module_name):

@@ -9,6 +9,8 @@ The forms are the socket module's:
   unspecified address.  Decoded addresses are always 4-tuples.
 * AF_UNIX: a ``str`` (file system encoding) or bytes-like path; a leading NUL
   byte selects Linux's abstract namespace, which decodes to ``bytes``.
+* AF_NETLINK: ``(pid, groups)``, two unsigned 32-bit numbers (pid 0 is the
+  kernel, or, to bind, "assign one").
 
 Errors follow the stdlib, in its order: TypeError for a wrong shape or type
 (and for a host name with a NUL or one the IDNA codec refuses), gaierror
@@ -18,7 +20,8 @@ a path too long.
 
 Two deliberate differences, where the stdlib silently uses another address
 than the one given: a flowinfo or scope id outside 0..2**20-1 or
-0..2**32-1 raises OverflowError (the stdlib truncates them to 32 bits), and
+0..2**32-1, or a netlink pid or groups outside 0..2**32-1, raises
+OverflowError (the stdlib truncates them to 32 bits), and
 a NUL inside a file system AF_UNIX path, str or bytes, raises ValueError
 (the stdlib lets the kernel cut the path there).
 Abstract names may hold any bytes.
@@ -37,6 +40,7 @@ from cffisock._scratch import new_uncleared
 AF_INET = lib.AF_INET
 AF_INET6 = lib.AF_INET6
 AF_UNIX = lib.AF_UNIX
+AF_NETLINK = lib.AF_NETLINK
 AF_UNSPEC = lib.AF_UNSPEC
 
 STORAGE_SIZE = ffi.sizeof("struct sockaddr_storage")
@@ -196,7 +200,23 @@ def _unix(address, caller):
     return sun, length
 
 
-_ENCODERS = {AF_INET: _inet, AF_INET6: _inet6, AF_UNIX: _unix}
+def _netlink(address, caller):
+    if not isinstance(address, tuple):
+        raise TypeError("%s(): AF_NETLINK address must be tuple, not %s"
+                        % (caller, type(address).__name__))
+    if len(address) != 2:
+        raise TypeError("AF_NETLINK address must be a pair (pid, groups)")
+    pid, groups = (index(number) for number in address)
+    if not (0 <= pid <= _MAX_SCOPE_ID and 0 <= groups <= _MAX_SCOPE_ID):
+        raise OverflowError("%s(): pid and groups must be 0-4294967295." % caller)
+    nl = ffi.new("struct sockaddr_nl *")
+    nl.nl_family = AF_NETLINK
+    nl.nl_pid = pid
+    nl.nl_groups = groups
+    return nl, ffi.sizeof(nl[0])
+
+
+_ENCODERS = {AF_INET: _inet, AF_INET6: _inet6, AF_UNIX: _unix, AF_NETLINK: _netlink}
 
 
 def to_sockaddr(family, address, caller):
@@ -264,6 +284,9 @@ def from_sockaddr(address, length):
         if raw[:1] == b"\0":
             return raw  # Linux abstract namespace: the exact bytes
         return os.fsdecode(raw.split(b"\0", 1)[0])
+    if family == AF_NETLINK and length >= ffi.sizeof("struct sockaddr_nl"):
+        nl = ffi.cast("struct sockaddr_nl *", address)
+        return (nl.nl_pid, nl.nl_groups)
     data_offset = ffi.offsetof("struct sockaddr", "sa_family") + ffi.sizeof("sa_family_t")
     raw = ffi.unpack(ffi.cast("char *", address) + data_offset, max(0, length - data_offset))
     return (family, raw)
