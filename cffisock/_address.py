@@ -49,7 +49,7 @@ _SUN_PATH_SIZE = ffi.sizeof(ffi.typeof("struct sockaddr_un").fields[1][1].type)
 _INET_SIZE = ffi.sizeof("struct sockaddr_in")
 _INET6_SIZE = ffi.sizeof("struct sockaddr_in6")
 _MAX_FLOWINFO = (1 << 20) - 1
-_MAX_SCOPE_ID = (1 << 32) - 1
+_UINT32_MAX = (1 << 32) - 1
 #: struct.unpack layout of ``struct cffisock_inet_address`` (see
 #: cffi_src/arpa_inet.py): family, port, flowinfo, scope_id and the numeric
 #: host as a Pascal string, which C structs embed to hand Python addresses.
@@ -143,10 +143,15 @@ def resolve_ip(name, family):
     return storage
 
 
-def _inet(address, caller):
+def _require_tuple(address, caller, family_name):
+    """TypeError, in the stdlib's words, unless ``address`` is a tuple."""
     if not isinstance(address, tuple):
-        raise TypeError("%s(): AF_INET address must be tuple, not %s"
-                        % (caller, type(address).__name__))
+        raise TypeError("%s(): %s address must be tuple, not %s"
+                        % (caller, family_name, type(address).__name__))
+
+
+def _inet(address, caller):
+    _require_tuple(address, caller, "AF_INET")
     if len(address) != 2:
         raise TypeError("AF_INET address must be a pair (host, port)")
     host, port = address
@@ -159,9 +164,7 @@ def _inet(address, caller):
 
 
 def _inet6(address, caller):
-    if not isinstance(address, tuple):
-        raise TypeError("%s(): AF_INET6 address must be tuple, not %s"
-                        % (caller, type(address).__name__))
+    _require_tuple(address, caller, "AF_INET6")
     if not 2 <= len(address) <= 4:
         raise TypeError(
             "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
@@ -174,7 +177,7 @@ def _inet6(address, caller):
     _check_port(port, caller)
     if not 0 <= flowinfo <= _MAX_FLOWINFO:
         raise OverflowError("%s(): flowinfo must be 0-1048575." % caller)
-    if not 0 <= scope_id <= _MAX_SCOPE_ID:
+    if not 0 <= scope_id <= _UINT32_MAX:
         raise OverflowError("%s(): scope_id must be 0-4294967295." % caller)
     sin6 = ffi.cast("struct sockaddr_in6 *", storage)
     sin6.sin6_port = _htons(port)
@@ -201,13 +204,11 @@ def _unix(address, caller):
 
 
 def _netlink(address, caller):
-    if not isinstance(address, tuple):
-        raise TypeError("%s(): AF_NETLINK address must be tuple, not %s"
-                        % (caller, type(address).__name__))
+    _require_tuple(address, caller, "AF_NETLINK")
     if len(address) != 2:
         raise TypeError("AF_NETLINK address must be a pair (pid, groups)")
     pid, groups = (index(number) for number in address)
-    if not (0 <= pid <= _MAX_SCOPE_ID and 0 <= groups <= _MAX_SCOPE_ID):
+    if not (0 <= pid <= _UINT32_MAX and 0 <= groups <= _UINT32_MAX):
         raise OverflowError("%s(): pid and groups must be 0-4294967295." % caller)
     nl = ffi.new("struct sockaddr_nl *")
     nl.nl_family = AF_NETLINK

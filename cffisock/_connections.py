@@ -39,11 +39,11 @@ _GLOBAL_DEFAULT_TIMEOUT = _GlobalDefaultTimeout()
 
 #: The module whose ``socket`` these functions make: "cffisock", or
 #: "socket" while patch() is on (see the module's documentation).
-home = {"module": "cffisock"}
+socket_home = "cffisock"
 
 
 def _socket_class():
-    return sys.modules[home["module"]].socket
+    return sys.modules[socket_home].socket
 
 
 def socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0):

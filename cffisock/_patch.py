@@ -113,7 +113,7 @@ def patch():
             cffisock.setdefaulttimeout(socket.getdefaulttimeout())
             for name, value in replacements.items():
                 setattr(socket, name, value)
-            _connections.home["module"] = "socket"  # they look socket.socket up
+            _connections.socket_home = "socket"  # they look socket.socket up
         _depth += 1
 
 
@@ -132,7 +132,7 @@ def unpatch():
             for name, value in _originals.items():
                 setattr(socket, name, value)
             _originals.clear()
-            _connections.home["module"] = "cffisock"
+            _connections.socket_home = "cffisock"
             socket.setdefaulttimeout(cffisock.getdefaulttimeout())
 
 

@@ -84,7 +84,7 @@ def cffisock_sni_python(ssl, alert):
     handshake with a handshake_failure alert; a result that is neither None
     nor an integer (the alert to send) is reported as a TypeError and fails
     it with an internal_error alert."""
-    connection = ffi.from_handle(lib.SSL_get_app_data(ssl))()
+    connection = _connection_of(ssl)
     callback = connection.context.sni_callback
     if callback is None:
         return lib.SSL_TLSEXT_ERR_OK
@@ -109,7 +109,7 @@ def cffisock_sni_python(ssl, alert):
 def _fail(alert, description, exc, culprit):
     """Report ``exc`` (about ``culprit``) and end the handshake with the
     alert ``description``."""
-    sys.unraisablehook(_Unraisable(exc, culprit, "Exception ignored in sni_callback"))
+    _report(exc, "Exception ignored in sni_callback", culprit)
     alert[0] = description
     return lib.SSL_TLSEXT_ERR_ALERT_FATAL
 
@@ -123,7 +123,7 @@ def cffisock_psk_client_python(ssl, hint, identity, identity_room, psk, psk_room
     hint (str, None in TLS 1.3), returns ``(identity or None, key bytes)``;
     both are copied to OpenSSL's buffers.  0 (no key: the handshake fails)
     if the callback raises or returns something else."""
-    callback = ffi.from_handle(lib.SSL_get_app_data(ssl))().context._psk_client_callback
+    callback = _connection_of(ssl).context._psk_client_callback
     try:
         result = callback(_text_or_none(hint))
         if not isinstance(result, tuple) or len(result) != 2:
@@ -137,9 +137,8 @@ def cffisock_psk_client_python(ssl, hint, identity, identity_room, psk, psk_room
         if len(name) + 1 > identity_room:
             raise ValueError("the PSK identity is longer than %d bytes" % (identity_room - 1))
     except Exception as exc:
-        sys.unraisablehook(_Unraisable(
-            exc, None, "Exception ignored in ssl PSK client callback while calling callback %r"
-            % (callback,)))
+        _report(exc, "Exception ignored in ssl PSK client callback while calling callback %r"
+                % (callback,))
         return 0
     ffi.memmove(identity, name + b"\0", len(name) + 1)
     ffi.memmove(psk, key, len(key))
@@ -151,16 +150,26 @@ def cffisock_psk_server_python(ssl, identity, psk, psk_room):
     """A server's key for the client's identity (str or None): the
     context's callback returns it (bytes; empty: no key, the handshake
     fails)."""
-    callback = ffi.from_handle(lib.SSL_get_app_data(ssl))().context._psk_server_callback
+    callback = _connection_of(ssl).context._psk_server_callback
     try:
         key = _key_bytes(callback(_text_or_none(identity)), psk_room)
     except Exception as exc:
-        sys.unraisablehook(_Unraisable(
-            exc, None, "Exception ignored in ssl PSK server callback while calling callback %r"
-            % (callback,)))
+        _report(exc, "Exception ignored in ssl PSK server callback while calling callback %r"
+                % (callback,))
         return 0
     ffi.memmove(psk, key, len(key))
     return len(key)
+
+
+def _connection_of(ssl):
+    """The _Connection of an ``SSL *`` (its app data leads back to it)."""
+    return ffi.from_handle(lib.SSL_get_app_data(ssl))()
+
+
+def _report(exc, message, culprit=None):
+    """Report ``exc``, raised in a callback, through sys.unraisablehook as
+    the stdlib reports it."""
+    sys.unraisablehook(_Unraisable(exc, culprit, message))
 
 
 def _text_or_none(pointer):

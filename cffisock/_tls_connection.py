@@ -356,8 +356,7 @@ class _Connection:
         return ffi.string(lib.SSL_get_version(self.ssl)).decode("ascii")
 
     def group(self):
-        name = lib.cffisock_group_name(self.ssl)
-        return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
+        return _name_or_none(lib.cffisock_group_name(self.ssl))
 
     def sigalg(self, signer):
         """The signature algorithm the ``signer`` ("client" or "server")
@@ -365,8 +364,7 @@ class _Connection:
         if not lib.CFFISOCK_HAS_SELECTED_SIGALGS:
             raise NotImplementedError("%s_sigalg() requires OpenSSL 3.5 or later" % signer)
         own = (signer == "server") == self.server_side
-        name = lib.cffisock_signature_name(self.ssl, own)
-        return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
+        return _name_or_none(lib.cffisock_signature_name(self.ssl, own))
 
     def selected_alpn_protocol(self):
         data = ffi.new("unsigned char **")
@@ -408,10 +406,7 @@ class _Connection:
         session = lib.SSL_get0_session(self.ssl)
         if session == ffi.NULL:
             return None
-        copy = lib.SSL_SESSION_dup(session)
-        if copy == ffi.NULL:
-            raise queue_error()
-        return SSLSession(ffi.gc(copy, lib.SSL_SESSION_free), self.context)
+        return SSLSession(ffi.gc(_copy_session(session), lib.SSL_SESSION_free), self.context)
 
     def set_session(self, session):
         """Resume ``session`` (an SSLSession of this connection's context)
@@ -426,14 +421,25 @@ class _Connection:
             raise ValueError("Cannot set session after handshake.")
         # A copy again (see session()): this connection's end must not
         # spoil the caller's session for the next one.
-        copy = lib.SSL_SESSION_dup(session._session)
-        if copy == ffi.NULL:
-            raise queue_error()
+        copy = _copy_session(session._session)
         try:
             if not lib.SSL_set_session(self.ssl, copy):
                 raise queue_error()
         finally:
             lib.SSL_SESSION_free(copy)  # SSL_set_session took its own reference
+
+
+def _copy_session(session):
+    """A new ``SSL_SESSION *`` equal to ``session`` (the caller frees it)."""
+    copy = lib.SSL_SESSION_dup(session)
+    if copy == ffi.NULL:
+        raise queue_error()
+    return copy
+
+
+def _name_or_none(name):
+    """The text of a name OpenSSL gave (a ``const char *``), or None."""
+    return ffi.string(name).decode("utf-8", "surrogateescape") if name != ffi.NULL else None
 
 
 def read_size(length, available=None):

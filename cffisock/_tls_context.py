@@ -476,10 +476,8 @@ class SSLContext:
     # -- connections --------------------------------------------------------------------
 
     def _new_connection(self, server_side, server_hostname, session):
-        if server_side and server_hostname:
-            raise ValueError("server_hostname can only be specified in client mode")
-        if not server_side and self._checks_hostname and not server_hostname:
-            raise ValueError("check_hostname requires server_hostname")
+        """A connection of this context (the callers have checked
+        ``server_hostname`` against the side and check_hostname)."""
         server_hostname = _server_hostname(server_hostname)
         # From 3.10 on the stdlib refuses a connection of the other side than
         # the context's; 3.9's lets OpenSSL fail its handshake (SSLError:
@@ -517,6 +515,10 @@ class SSLContext:
                  session=None):
         """Return an SSLObject reading TLS records from ``incoming`` and
         writing them to ``outgoing`` (both MemoryBIO)."""
+        if server_side and server_hostname:
+            raise ValueError("server_hostname can only be specified in client mode")
+        if not server_side and self._checks_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
         connection = self._new_connection(server_side, server_hostname, session)
         connection.attach_bios(incoming, outgoing)
         return self.sslobject_class._create(connection)

@@ -259,9 +259,12 @@ class SSLSocket(_TLSMethods, _socket):
         self._live = False
         self.settimeout(timeout)
         connection.attach_socket(self)
-        if not self._tls_ready():
-            self._refuse_data_before_handshake()
+        try:
+            _socket.getpeername(self)
+        except OSError as err:
+            self._refuse_data_before_handshake(err.errno)
             return self  # not connected yet: connect() will shake hands
+        self._live = True
         if do_handshake_on_connect:
             try:
                 if self._timeout == 0.0:
@@ -273,17 +276,12 @@ class SSLSocket(_TLSMethods, _socket):
                 raise
         return self
 
-    def _refuse_data_before_handshake(self):
-        """A socket found not connected may be one the peer reset after
-        sending plain bytes: they must not reach the caller, who would take
-        them for TLS's.  SSLError (and the socket closed) if any wait, as
-        the stdlib does since CVE-2023-40217 (on every version here)."""
-        try:
-            _socket.getpeername(self)
-        except OSError as err:
-            cause = err.errno
-        else:
-            return
+    def _refuse_data_before_handshake(self, cause):
+        """A socket found not connected (getpeername failed with ``cause``)
+        may be one the peer reset after sending plain bytes: they must not
+        reach the caller, who would take them for TLS's.  SSLError (and the
+        socket closed) if any wait, as the stdlib does since CVE-2023-40217
+        (on every version here)."""
         timeout = self._timeout
         self.settimeout(0.0)
         try:
@@ -311,6 +309,12 @@ class SSLSocket(_TLSMethods, _socket):
             self._live = True
         return self._live
 
+    def _require_connection(self):
+        """OSError (ENOTCONN, or EBADF once closed) unless the socket is
+        connected, as the stdlib's _check_connected."""
+        if not self._tls_ready():
+            _socket.getpeername(self)  # raises: not connected, or closed
+
     def _take_fd(self):
         self._live = False  # closed, detached or unwrapped: TLS is over
         return _socket._take_fd(self)
@@ -323,8 +327,7 @@ class SSLSocket(_TLSMethods, _socket):
         """Perform the TLS handshake (the socket's timeout bounds it; with
         ``block``, a non-blocking socket blocks for it).  OSError ENOTCONN
         on a socket not connected."""
-        if not self._tls_ready():
-            _socket.getpeername(self)  # raises: not connected, or closed
+        self._require_connection()
         timeout = self._timeout
         if block and timeout == 0.0:
             self.settimeout(None)
@@ -377,8 +380,7 @@ class SSLSocket(_TLSMethods, _socket):
         return result
 
     def getpeercert(self, binary_form=False):
-        if not self._tls_ready():
-            _socket.getpeername(self)  # raises: not connected, or closed
+        self._require_connection()
         return self._connection.getpeercert(binary_form)
 
     getpeercert.__doc__ = _TLSMethods.getpeercert.__doc__
