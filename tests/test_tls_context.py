@@ -19,7 +19,7 @@ import trustme
 
 import cffisock
 from cffisock import tls
-from support.comparison import ON_PYPY, Raised, outcome
+from support.comparison import ON_PYPY, Raised, outcome, outcome_and_warnings
 from support.loopback import recv_exactly
 from support.openssl import OPENSSL, requires_openssl_cli
 from support.tls import (
@@ -486,19 +486,18 @@ def test_contexts_made_without_a_protocol_are_the_stdlib_s(make):
     makes (3.9: PROTOCOL_TLS)."""
     made = []
     for ssl_module in (stdlib_ssl, tls):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            context = make(ssl_module)
+        result, caught = outcome_and_warnings(make, ssl_module)
+        context = result.value
         made.append((context.protocol.name, int(context.verify_mode), context.check_hostname,
-                     [(w.category, str(w.message)) for w in caught]))
+                     caught))
     assert made[1] == made[0]
 
 
 def warnings_of(action):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        action()
-    return [(w.category, str(w.message)) for w in caught]
+    """The warnings ``action()`` gives (it must return, not raise)."""
+    result, caught = outcome_and_warnings(action)
+    assert result[0] == "returned", result
+    return caught
 
 
 @pytest.mark.parametrize("name", ["OP_NO_SSLv3", "OP_NO_TLSv1", "OP_NO_TLSv1_1",
@@ -532,10 +531,8 @@ def test_set_npn_protocols_checks_warns_and_refuses_as_a_stdlib_without_npn(prot
     warning (3.9's and PyPy's stdlib, whose OpenSSL build has NPN, set it)."""
     def attempt(ssl_module):
         context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_SERVER)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = outcome(context.set_npn_protocols, protocols)
-        return result[:2], [(w.category, str(w.message)) for w in caught]
+        result, caught = outcome_and_warnings(context.set_npn_protocols, protocols)
+        return result[:2], caught
     ours = attempt(tls)
     if stdlib_ssl.HAS_NPN:
         assert ours[0][1] in ("NotImplementedError", "SSLError")  # 3.9's words without NPN

@@ -12,7 +12,7 @@ import pytest
 
 import cffisock
 from cffisock import tls
-from support.comparison import outcome
+from support.comparison import outcome_and_warnings
 
 LEGACY = ("wrap_socket", "match_hostname", "RAND_pseudo_bytes")
 HAS_LEGACY = sys.version_info < (3, 12)
@@ -22,14 +22,6 @@ needs_legacy = pytest.mark.skipif(not HAS_LEGACY, reason="Python 3.12 removed th
 @pytest.mark.parametrize("name", LEGACY)
 def test_offered_where_the_stdlib_offers_them(name):
     assert hasattr(tls, name) is hasattr(stdlib_ssl, name) is HAS_LEGACY
-
-
-def with_warnings(call):
-    """``(outcome of call(), warning messages)``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = outcome(call)
-    return result, [(w.category, str(w.message)) for w in caught]
 
 
 CERT = {
@@ -47,8 +39,8 @@ BAD_PATTERNS = ["*.*.example", "www.*.example", "*", "w*.example", "", "*.exampl
 @pytest.mark.parametrize("host", HOSTS)
 @pytest.mark.parametrize("cert", [CERT, CN_ONLY, {}, None], ids=["san", "cn", "empty", "none"])
 def test_match_hostname_decides_and_words_as_the_stdlib(cert, host):
-    assert with_warnings(lambda: tls.match_hostname(cert, host)) == \
-        with_warnings(lambda: stdlib_ssl.match_hostname(cert, host))
+    assert outcome_and_warnings(lambda: tls.match_hostname(cert, host)) == \
+        outcome_and_warnings(lambda: stdlib_ssl.match_hostname(cert, host))
 
 
 @needs_legacy
@@ -57,15 +49,15 @@ def test_match_hostname_decides_and_words_as_the_stdlib(cert, host):
 def test_match_hostname_refuses_the_patterns_the_stdlib_refuses(pattern, host):
     for cert in ({"subjectAltName": (("DNS", pattern),)},
                  {"subjectAltName": (("IP Address", "127.1"),)}):
-        assert with_warnings(lambda: tls.match_hostname(cert, host)) == \
-            with_warnings(lambda: stdlib_ssl.match_hostname(cert, host))
+        assert outcome_and_warnings(lambda: tls.match_hostname(cert, host)) == \
+            outcome_and_warnings(lambda: stdlib_ssl.match_hostname(cert, host))
 
 
 @needs_legacy
 @pytest.mark.parametrize("n", [16, 0, -5, 2 ** 31, "16"])
 def test_rand_pseudo_bytes_as_the_stdlib(n):
-    ours, our_warnings = with_warnings(lambda: tls.RAND_pseudo_bytes(n))
-    theirs, their_warnings = with_warnings(lambda: stdlib_ssl.RAND_pseudo_bytes(n))
+    ours, our_warnings = outcome_and_warnings(lambda: tls.RAND_pseudo_bytes(n))
+    theirs, their_warnings = outcome_and_warnings(lambda: stdlib_ssl.RAND_pseudo_bytes(n))
     assert our_warnings == their_warnings
     assert ours[0] == theirs[0]
     if ours[0] == "raised":
@@ -81,7 +73,7 @@ def test_wrap_socket_checks_and_warns_as_the_stdlib(tmp_path):
         results = []
         for socket_module, ssl_module in ((cffisock, tls), (stdlib_socket, stdlib_ssl)):
             with socket_module.socket() as sock:
-                result, caught = with_warnings(lambda: ssl_module.wrap_socket(sock, **arguments))
+                result, caught = outcome_and_warnings(ssl_module.wrap_socket, sock, **arguments)
                 if result[0] == "returned":
                     assert isinstance(result.value, ssl_module.SSLSocket)
                     assert result.value.context.verify_mode == ssl_module.CERT_NONE

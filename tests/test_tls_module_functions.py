@@ -5,12 +5,11 @@ the random generator, each against the running interpreter's ``ssl``."""
 
 import ssl as stdlib_ssl
 import sys
-import warnings
 
 import pytest
 
 from cffisock import tls
-from support.comparison import ON_PYPY
+from support.comparison import ON_PYPY, outcome_and_warnings
 from support.tls import ThreadedServer, client_context, connect, server_context
 
 SAME_OPENSSL = tls.OPENSSL_VERSION_NUMBER == stdlib_ssl.OPENSSL_VERSION_NUMBER
@@ -172,10 +171,8 @@ def test_selected_npn_protocol_is_none_with_the_stdlibs_warning(ca, server_cert)
                 connect("cffisock", client_context("cffisock", ca), threaded.address) as ours:
             outcomes = []
             for sock in (theirs, ours):
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    outcomes.append((sock.selected_npn_protocol(),
-                                     [(w.category, str(w.message)) for w in caught]))
+                result, caught = outcome_and_warnings(sock.selected_npn_protocol)
+                outcomes.append((result.value, caught))
     assert outcomes[0] == outcomes[1]
     assert outcomes[1][0] is None
 

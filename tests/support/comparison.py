@@ -137,6 +137,15 @@ def outcome(function, *args, **kwargs):
         return Raised(exc)
 
 
+def outcome_and_warnings(function, *args, **kwargs):
+    """``(outcome(function, ...), [(warning category, message), ...])``:
+    what the call did and every warning it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = outcome(function, *args, **kwargs)
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
 def same_outcome(operation):
     """``(outcome of operation(stdlib socket module), outcome of
     operation(cffisock))``: the stdlib is the reference."""
